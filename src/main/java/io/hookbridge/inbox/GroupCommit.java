@@ -1,0 +1,168 @@
+package io.hookbridge.inbox;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit: one writer thread runs every write of the inbox in batches, one transaction and one commit (one disk
+ * sync) per batch. Writers that arrive while a commit is under way share the next one, so the cost of the sync is
+ * spread over all concurrent requests instead of being paid by each. No timer: whatever is queued is committed at once.
+ * <p>
+ * A batch that fails is rolled back and its jobs run again one by one, so one bad job fails alone.
+ */
+final class GroupCommit implements AutoCloseable {
+
+    /** One unit of work; it must only touch the database, as it may run twice (after a batch rollback). */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private record Job<T>(Work<T> work, CompletableFuture<T> result) {
+        @SuppressWarnings("unchecked")
+        void complete(Object value) {
+            result.complete((T) value);
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+
+    private final DataSource dataSource;
+    private final int maxBatch;
+    private final BlockingQueue<Job<?>> queue;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private Connection connection;
+
+    GroupCommit(DataSource dataSource, int maxBatch, int maxQueued) {
+        this.dataSource = dataSource;
+        this.maxBatch = maxBatch;
+        this.queue = new ArrayBlockingQueue<>(maxQueued);
+        this.thread = new Thread(this::loop, "hookbridge-inbox-writer");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** Queues {@code work}; the future completes once its transaction is committed (or fails with the cause). */
+    <T> CompletableFuture<T> submit(Work<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (!running) {
+            result.completeExceptionally(new IllegalStateException("the inbox store is stopped"));
+            return result;
+        }
+        try {
+            // a full queue means the database cannot keep up: wait a little (back pressure), then give up
+            if (!queue.offer(new Job<>(work, result), 5, TimeUnit.SECONDS)) {
+                result.completeExceptionally(new SQLException("the inbox writer queue is full"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    private void loop() {
+        List<Job<?>> batch = new ArrayList<>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                Job<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                if (!runInOneTransaction(batch)) {
+                    for (Job<?> job : batch) {
+                        runInOneTransaction(List.of(job));
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException | Error e) {
+                LOG.error("Inbox writer failed", e);
+                batch.forEach(job -> job.result().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+        closeConnection();
+    }
+
+    /** Runs the jobs in one transaction; false if it failed with more than one job (the caller then splits). */
+    private boolean runInOneTransaction(List<Job<?>> jobs) {
+        Object[] results = new Object[jobs.size()];
+        try {
+            Connection c = connection();
+            for (int i = 0; i < jobs.size(); i++) {
+                results[i] = jobs.get(i).work().run(c);
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollback();
+            if (jobs.size() > 1) {
+                return false;
+            }
+            LOG.debug("Inbox write failed", e);
+            jobs.get(0).result().completeExceptionally(e);
+            return true;
+        }
+        for (int i = 0; i < jobs.size(); i++) {
+            jobs.get(i).complete(results[i]);
+        }
+        return true;
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = dataSource.getConnection();
+            connection.setAutoCommit(false);
+        }
+        return connection;
+    }
+
+    private void rollback() {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            // the connection itself is broken: open a fresh one for the next batch
+            closeConnection();
+        }
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing the writer connection failed", e);
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.hookbridge.inbox;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.CamelContextHelper;
+import org.apache.camel.support.DefaultComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code inbox} component: a durable publish/subscribe channel over JDBC.
+ * <p>
+ * The store is a {@link DataSource}: the one set on the component, else the only DataSource bean in the registry,
+ * else a pool built from {@code hookbridge.datasource.url} (default: an HSQLDB file database under {@code data/}).
+ */
+@org.apache.camel.spi.annotations.Component("inbox")
+public class InboxComponent extends DefaultComponent {
+
+    public static final String DEFAULT_URL = "jdbc:hsqldb:file:data/hookbridge";
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxComponent.class);
+    private static final String HSQLDB_FILE = "jdbc:hsqldb:file:";
+
+    @Metadata(description = "The database; by default the only DataSource bean, else one built from hookbridge.datasource.*",
+              autowired = true)
+    private DataSource dataSource;
+
+    @Metadata(defaultValue = "300000",
+              description = "Milliseconds a claimed delivery stays reserved for the instance working on it")
+    private long leaseTime = 300_000;
+
+    private final Map<String, List<InboxConsumer>> subscribers = new ConcurrentHashMap<>();
+    private HikariDataSource ownPool;
+    private FileChannel lockChannel;
+    private FileLock lock;
+    private InboxStore store;
+    private ScheduledExecutorService scheduler;
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        if (remaining == null || remaining.isBlank()) {
+            throw new IllegalArgumentException("inbox needs a name, as in inbox:github");
+        }
+        InboxEndpoint endpoint = new InboxEndpoint(uri, this, remaining);
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        boolean exclusive = false;
+        if (dataSource == null) {
+            dataSource = CamelContextHelper.findSingleByType(getCamelContext(), DataSource.class);
+        }
+        if (dataSource == null) {
+            String url = property("hookbridge.datasource.url", DEFAULT_URL);
+            exclusive = url.startsWith(HSQLDB_FILE);
+            if (exclusive) {
+                url = lockHsqldbFile(url);
+            }
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(url);
+            config.setUsername(property("hookbridge.datasource.username", exclusive ? "SA" : null));
+            config.setPassword(property("hookbridge.datasource.password", exclusive ? "" : null));
+            config.setMaximumPoolSize(Integer.parseInt(property("hookbridge.datasource.maximum-pool-size", "8")));
+            config.setPoolName("hookbridge-inbox");
+            ownPool = new HikariDataSource(config);
+            dataSource = ownPool;
+            LOG.info("Inbox store: {}", url.replaceAll(";.*", ""));
+        }
+        tuneHsqldb();
+        store = new InboxStore(dataSource);
+        store.createSchema();
+        if (exclusive) {
+            // no other process uses this database: leases held when the last run stopped or crashed are void
+            int released = store.releaseAllLeases().get();
+            if (released > 0) {
+                LOG.info("Inbox store: {} deliveries that were in flight at the last stop are due again", released);
+            }
+        }
+        scheduler = getCamelContext().getExecutorServiceManager().newScheduledThreadPool(this, "inbox-poller", 1);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (scheduler != null) {
+            getCamelContext().getExecutorServiceManager().shutdown(scheduler);
+            scheduler = null;
+        }
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+        if (ownPool != null) {
+            if (lock != null) {
+                // a clean shutdown checkpoints, so the next start does not replay the log
+                try (Connection c = ownPool.getConnection(); Statement s = c.createStatement()) {
+                    s.execute("SHUTDOWN");
+                } catch (SQLException e) {
+                    LOG.warn("HSQLDB shutdown failed: {}", e.getMessage());
+                }
+            }
+            ownPool.close();
+            ownPool = null;
+            dataSource = null;
+        }
+        if (lock != null) {
+            lock.release();
+            lockChannel.close();
+            lock = null;
+        }
+        super.doStop();
+    }
+
+    /**
+     * HSQLDB's own lock file is a heartbeat that blocks a restart for seconds after a crash; an OS file lock is
+     * released by the kernel the moment the process dies, and still keeps a second process out.
+     */
+    private String lockHsqldbFile(String url) throws IOException {
+        String path = url.substring(HSQLDB_FILE.length()).replaceAll(";.*", "");
+        Path lockFile = Path.of(path + ".oslock").toAbsolutePath();
+        Files.createDirectories(lockFile.getParent());
+        lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        lock = lockChannel.tryLock();
+        if (lock == null) {
+            lockChannel.close();
+            throw new IllegalStateException("The database " + path + " is in use by another process");
+        }
+        return url + (url.contains("hsqldb.lock_file") ? "" : ";hsqldb.lock_file=false")
+                + (url.contains("hsqldb.default_table_type") ? "" : ";hsqldb.default_table_type=cached")
+                + (url.contains("hsqldb.tx") ? "" : ";hsqldb.tx=mvcc");
+    }
+
+    /** A 2xx means synced to disk: HSQLDB must not delay its log writes (its default is 500 ms). */
+    private void tuneHsqldb() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            if (!c.getMetaData().getDatabaseProductName().toLowerCase().contains("hsql")) {
+                return;
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("SET FILES WRITE DELAY FALSE");
+            }
+        }
+    }
+
+    private String property(String key, String defaultValue) {
+        PropertiesComponent properties = getCamelContext().getPropertiesComponent();
+        return properties.resolveProperty(key).orElse(defaultValue);
+    }
+
+    void subscribe(String inbox, InboxConsumer consumer) {
+        List<InboxConsumer> list = subscribers.computeIfAbsent(inbox, k -> new CopyOnWriteArrayList<>());
+        for (InboxConsumer existing : list) {
+            if (existing != consumer && existing.getSubscription().equals(consumer.getSubscription())) {
+                throw new IllegalArgumentException("Two routes consume inbox:" + inbox + " as subscription "
+                        + consumer.getSubscription() + ": give each its own route id");
+            }
+        }
+        if (!list.contains(consumer)) {
+            list.add(consumer);
+        }
+    }
+
+    void unsubscribe(String inbox, InboxConsumer consumer) {
+        List<InboxConsumer> list = subscribers.get(inbox);
+        if (list != null) {
+            list.remove(consumer);
+        }
+    }
+
+    /** The subscriptions of an inbox: every route consuming it, started or not. */
+    List<InboxConsumer> subscribers(String inbox) {
+        return subscribers.getOrDefault(inbox, List.of());
+    }
+
+    /** The subscription of that name, if a route of this context consumes it. */
+    public InboxConsumer subscription(String name) {
+        return subscribers.values().stream().flatMap(List::stream)
+                .filter(c -> name.equals(c.getSubscription())).findFirst().orElse(null);
+    }
+
+    public InboxStore getStore() {
+        return store;
+    }
+
+    ScheduledExecutorService getScheduler() {
+        return scheduler;
+    }
+
+    public DataSource getDataSource() {
+        return dataSource;
+    }
+
+    public void setDataSource(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public long getLeaseTime() {
+        return leaseTime;
+    }
+
+    public void setLeaseTime(long leaseTime) {
+        this.leaseTime = leaseTime;
+    }
+}

@@ -1,0 +1,121 @@
+package io.hookbridge.inbox;
+
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+/**
+ * {@code inbox:NAME} — a durable publish/subscribe channel. Producing stores the event (synced to disk before the
+ * producer returns); every route consuming the same name is a durable subscription with its own retries.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "inbox", title = "Inbox", syntax = "inbox:name",
+             category = { Category.MESSAGING }, headersClass = InboxHeaders.class)
+public class InboxEndpoint extends DefaultEndpoint {
+
+    @UriPath(description = "The inbox name: producers and consumers of the same name form one channel")
+    @Metadata(required = true)
+    private final String name;
+
+    @UriParam(label = "consumer", defaultValue = RetrySchedule.DEFAULT,
+              description = "Delays between durable retries once the route's own error handler gave up, e.g. "
+                            + "5s,5m,30m,2h (units ms, s, m, h, d); ±20% jitter. After the last one the delivery is dead.")
+    private String retrySchedule = RetrySchedule.DEFAULT;
+
+    @UriParam(label = "consumer", defaultValue = "8",
+              description = "How many deliveries of this subscription run in parallel")
+    private int concurrency = 8;
+
+    @UriParam(label = "consumer", defaultValue = "1000",
+              description = "How many deliveries this subscription holds in memory; beyond that they wait in the database")
+    private int bufferSize = 1000;
+
+    @UriParam(label = "consumer", defaultValue = "1000",
+              description = "Milliseconds between looks in the database for due retries and deliveries left waiting")
+    private long pollInterval = 1000;
+
+    @UriParam(label = "consumer",
+              description = "The durable subscription name; defaults to the route id (which then must be set)")
+    private String subscription;
+
+    public InboxEndpoint(String uri, InboxComponent component, String name) {
+        super(uri, component);
+        this.name = name;
+    }
+
+    @Override
+    public InboxComponent getComponent() {
+        return (InboxComponent) super.getComponent();
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new InboxProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        InboxConsumer consumer = new InboxConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public String getRetrySchedule() {
+        return retrySchedule;
+    }
+
+    public void setRetrySchedule(String retrySchedule) {
+        RetrySchedule.parse(retrySchedule); // fail at start-up, not at the first failure
+        this.retrySchedule = retrySchedule;
+    }
+
+    public int getConcurrency() {
+        return concurrency;
+    }
+
+    public void setConcurrency(int concurrency) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1");
+        }
+        this.concurrency = concurrency;
+    }
+
+    public int getBufferSize() {
+        return bufferSize;
+    }
+
+    public void setBufferSize(int bufferSize) {
+        if (bufferSize < 1) {
+            throw new IllegalArgumentException("bufferSize must be at least 1");
+        }
+        this.bufferSize = bufferSize;
+    }
+
+    public long getPollInterval() {
+        return pollInterval;
+    }
+
+    public void setPollInterval(long pollInterval) {
+        if (pollInterval < 1) {
+            throw new IllegalArgumentException("pollInterval must be at least 1 ms");
+        }
+        this.pollInterval = pollInterval;
+    }
+
+    public String getSubscription() {
+        return subscription;
+    }
+
+    public void setSubscription(String subscription) {
+        this.subscription = subscription;
+    }
+}

@@ -1,0 +1,94 @@
+package io.hookbridge.inbox;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The durable retry schedule of a subscription: the delay before each retry after a failed attempt, e.g.
+ * {@code 5s,5m,30m,2h}. Pure functions only; the consumer does the I/O.
+ */
+public record RetrySchedule(List<Duration> delays) {
+
+    public static final String DEFAULT = "5s,5m,30m,2h,5h,10h,10h";
+
+    /** Each delay is moved by up to this fraction either way, so failed deliveries do not retry in lockstep. */
+    static final double JITTER = 0.2;
+
+    private static final Pattern DELAY = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+    public RetrySchedule {
+        delays = List.copyOf(delays);
+    }
+
+    /** Parses a comma-separated list of delays, each a number with a unit: ms, s, m, h or d. */
+    public static RetrySchedule parse(String text) {
+        List<Duration> delays = new ArrayList<>();
+        if (text != null && !text.isBlank()) {
+            for (String part : text.split(",")) {
+                Matcher m = DELAY.matcher(part.trim());
+                if (!m.matches()) {
+                    throw new IllegalArgumentException(
+                            "retrySchedule: '" + part.trim() + "' is not a delay like 500ms, 5s, 5m, 2h or 1d");
+                }
+                long n = Long.parseLong(m.group(1));
+                delays.add(switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                });
+            }
+        }
+        return new RetrySchedule(delays);
+    }
+
+    /**
+     * The delay before the next attempt once {@code failedAttempts} attempts have failed, or empty when the schedule
+     * is exhausted (the delivery is then dead).
+     */
+    public Optional<Duration> delayAfter(int failedAttempts) {
+        if (failedAttempts < 1 || failedAttempts > delays.size()) {
+            return Optional.empty();
+        }
+        return Optional.of(delays.get(failedAttempts - 1));
+    }
+
+    /**
+     * When to try again after {@code failedAttempts} failures: the scheduled delay with jitter, stretched towards the
+     * receiver's Retry-After if it gave one; empty when the schedule is exhausted.
+     */
+    public Optional<Duration> nextDelay(int failedAttempts, Duration retryAfter, double random) {
+        return delayAfter(failedAttempts).map(d -> honourRetryAfter(jitter(d, random), retryAfter));
+    }
+
+    /** Moves {@code delay} by up to ±20%; {@code random} is uniform in [0, 1). */
+    public static Duration jitter(Duration delay, double random) {
+        double factor = 1 - JITTER + 2 * JITTER * random;
+        return Duration.ofMillis(Math.round(delay.toMillis() * factor));
+    }
+
+    /**
+     * Honours a receiver's Retry-After within bounds: never sooner than the schedule says, never later than twice
+     * that, so a receiver can slow us down but cannot stall the subscription.
+     */
+    public static Duration honourRetryAfter(Duration delay, Duration retryAfter) {
+        if (retryAfter == null) {
+            return delay;
+        }
+        Duration doubled = delay.multipliedBy(2);
+        if (retryAfter.compareTo(delay) < 0) {
+            return delay;
+        }
+        return retryAfter.compareTo(doubled) > 0 ? doubled : retryAfter;
+    }
+
+    @Override
+    public String toString() {
+        return delays.toString();
+    }
+}

@@ -1,0 +1,102 @@
+package io.hookbridge.source;
+
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+/**
+ * {@code webhook-receiver:/path} — receives webhooks on the gateway's HTTP server. The route sees the body as the exact bytes
+ * received, only after the {@code verifier} accepted the request; the provider gets back the route's reply (for
+ * {@code inbox:}, its receipt) or a short JSON error, never its own request headers.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "webhook-receiver", title = "Webhook receiver", syntax = "webhook-receiver:path",
+             consumerOnly = true, category = { Category.HTTP })
+public class WebhookReceiverEndpoint extends DefaultEndpoint {
+
+    @UriPath(description = "The HTTP path providers post to")
+    @Metadata(required = true)
+    private final String path;
+
+    @UriParam(description = "Checks each request before the route runs; throws WebhookRejection (e.g. 401) to refuse it. "
+                            + "Without one, every request is accepted.")
+    private Processor verifier;
+
+    @UriParam(defaultValue = "1048576", description = "Largest accepted body in bytes; a larger one gets 413")
+    private long maxBodySize = 1024 * 1024;
+
+    @UriParam(defaultValue = "10000", description = "Milliseconds the whole body may take to arrive; then 408")
+    private long bodyTimeout = 10_000;
+
+    @UriParam(defaultValue = "POST", description = "The HTTP methods accepted, comma-separated; others get 405")
+    private String httpMethods = "POST";
+
+    @UriParam(description = "The source name stored with each event (header HookbridgeSource)")
+    private String source;
+
+    public WebhookReceiverEndpoint(String uri, WebhookReceiverComponent component, String path) {
+        super(uri, component);
+        this.path = path;
+    }
+
+    @Override
+    public Producer createProducer() {
+        throw new UnsupportedOperationException("webhook-receiver: only receives; use kamelet:webhook-sink to send");
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        WebhookReceiverConsumer consumer = new WebhookReceiverConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    public String getPath() {
+        return path;
+    }
+
+    public Processor getVerifier() {
+        return verifier;
+    }
+
+    public void setVerifier(Processor verifier) {
+        this.verifier = verifier;
+    }
+
+    public long getMaxBodySize() {
+        return maxBodySize;
+    }
+
+    public void setMaxBodySize(long maxBodySize) {
+        this.maxBodySize = maxBodySize;
+    }
+
+    public long getBodyTimeout() {
+        return bodyTimeout;
+    }
+
+    public void setBodyTimeout(long bodyTimeout) {
+        this.bodyTimeout = bodyTimeout;
+    }
+
+    public String getHttpMethods() {
+        return httpMethods;
+    }
+
+    public void setHttpMethods(String httpMethods) {
+        this.httpMethods = httpMethods;
+    }
+
+    public String getSource() {
+        return source;
+    }
+
+    public void setSource(String source) {
+        this.source = source;
+    }
+}

@@ -1,0 +1,48 @@
+-- The inbox: events as received, one delivery per (event, subscription), an attempt log, subscription state.
+-- Times are epoch milliseconds.
+CREATE TABLE IF NOT EXISTS hb_event (
+    id              VARCHAR(40)   NOT NULL PRIMARY KEY,
+    inbox           VARCHAR(200)  NOT NULL,
+    idempotency_key VARCHAR(300),
+    event_type      VARCHAR(200),
+    source          VARCHAR(200),
+    content_type    VARCHAR(300),
+    headers         LONGVARCHAR,
+    body            VARBINARY(67108864),
+    received_at     BIGINT        NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS hb_event_idempotency ON hb_event (inbox, idempotency_key);
+
+CREATE TABLE IF NOT EXISTS hb_subscription (
+    id            VARCHAR(200)  NOT NULL PRIMARY KEY,
+    inbox         VARCHAR(200)  NOT NULL,
+    created_at    BIGINT        NOT NULL,
+    paused_at     BIGINT,
+    paused_reason VARCHAR(2000)
+);
+
+CREATE TABLE IF NOT EXISTS hb_delivery (
+    event_id        VARCHAR(40)   NOT NULL,
+    subscription    VARCHAR(200)  NOT NULL,
+    status          VARCHAR(16)   NOT NULL,
+    attempts        INT           NOT NULL,
+    next_attempt_at BIGINT        NOT NULL,
+    lease_until     BIGINT,
+    updated_at      BIGINT        NOT NULL,
+    last_error      VARCHAR(2000),
+    PRIMARY KEY (event_id, subscription)
+);
+CREATE INDEX IF NOT EXISTS hb_delivery_due ON hb_delivery (subscription, status, next_attempt_at);
+
+CREATE TABLE IF NOT EXISTS hb_attempt (
+    event_id     VARCHAR(40)   NOT NULL,
+    subscription VARCHAR(200)  NOT NULL,
+    attempt      INT           NOT NULL,
+    started_at   BIGINT        NOT NULL,
+    duration_ms  BIGINT        NOT NULL,
+    verdict      VARCHAR(16)   NOT NULL,
+    http_status  INT,
+    error        VARCHAR(2000),
+    response     VARCHAR(2000),
+    PRIMARY KEY (event_id, subscription, attempt)
+);

@@ -1,0 +1,77 @@
+package io.hookbridge;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import io.hookbridge.testing.Gateway;
+import io.hookbridge.testing.Receiver;
+import io.hookbridge.testing.Signatures;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The example route file routes/github-to-partners.yaml, as shipped, with the partners played by local receivers. */
+class GithubToPartnersTest {
+
+    static final String SECRET = "It's a Secret to Everybody";
+
+    @TempDir
+    Path dir;
+    Receiver partnerA;
+    Receiver partnerB;
+    Gateway gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        partnerA = new Receiver();
+        partnerB = new Receiver();
+        gateway = Gateway.start(dir, "file:routes/github-to-partners.yaml", Map.of(
+                "github.secret", SECRET,
+                "partner-a.url", partnerA.url("/hooks"),
+                "partner-a.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                "partner-b.url", partnerB.url("/hooks")));
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        partnerA.close();
+        partnerB.close();
+    }
+
+    HttpResponse<String> push(String deliveryId, String body) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return gateway.post("/webhooks/github", bytes, Map.of(
+                "Content-Type", "application/json",
+                "X-GitHub-Event", "push",
+                "X-GitHub-Delivery", deliveryId,
+                "X-Hub-Signature-256", Signatures.github(SECRET, bytes)));
+    }
+
+    @Test
+    void signedWebhookReachesBothPartnersEvenWhenOneFailsTwice() throws Exception {
+        partnerA.answer(503, 503);
+        HttpResponse<String> response = push(UUID.randomUUID().toString(), "{\"ref\":\"refs/heads/main\"}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(response.body()).matches("\\{\"id\":\"evt_[0-9A-Z]{26}\"}");
+        assertThat(response.headers().map().keySet()).noneMatch(h -> h.toLowerCase().contains("hub"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> partnerA.requests().size() == 3
+                && partnerB.requests().size() == 1);
+        Receiver.Request a = partnerA.requests().get(2);
+        assertThat(a.bodyText()).isEqualTo("{\"ref\":\"refs/heads/main\"}");
+        assertThat(a.header("webhook-signature")).startsWith("v1,");
+        assertThat(a.header("webhook-id")).isEqualTo(partnerB.requests().get(0).header("webhook-id"))
+                .isEqualTo(response.body().substring(7, 37));
+        assertThat(partnerB.requests().get(0).header("webhook-signature")).isNull();
+    }
+}

@@ -1,0 +1,87 @@
+package io.hookbridge.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.hookbridge.Hookbridge;
+import io.hookbridge.inbox.InboxComponent;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * The gateway as users run it (camel-main with the shipped defaults), in this JVM, on a free port and a database in
+ * a directory of the test's.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Main main;
+    private final int port;
+
+    private Gateway(Main main, int port) {
+        this.main = main;
+        this.port = port;
+    }
+
+    /** Starts with the given routes (a Camel resource pattern) and extra properties. */
+    public static Gateway start(Path dataDir, String routes, Map<String, String> properties) throws Exception {
+        return start(dataDir, routes, properties, freePort());
+    }
+
+    public static Gateway start(Path dataDir, String routes, Map<String, String> properties, int port)
+            throws Exception {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("camel.main.routes-include-pattern", routes);
+        all.put("camel.server.port", Integer.toString(port));
+        all.put("camel.server.host", "127.0.0.1");
+        all.put("camel.management.enabled", "false");
+        all.put("camel.main.shutdown-timeout", "5");
+        all.put("hookbridge.datasource.url", "jdbc:hsqldb:file:" + dataDir.resolve("hookbridge"));
+        all.putAll(properties);
+        Main main = new Main(Hookbridge.class);
+        main.setDefaultPropertyPlaceholderLocation(Hookbridge.PROPERTIES);
+        all.forEach(main::addOverrideProperty);
+        main.start();
+        return new Gateway(main, port);
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public InboxComponent inbox() {
+        return context().getComponent("inbox", InboxComponent.class);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public HttpResponse<String> post(String path, byte[] body, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(b::header);
+        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+}

@@ -1,0 +1,122 @@
+package io.hookbridge.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A real HTTP server on 127.0.0.1 standing in for a webhook destination: records every request and answers with the
+ * statuses it was told to (then 200), or never answers at all when black-holed.
+ */
+public final class Receiver implements AutoCloseable {
+
+    /** One request as received. */
+    public record Request(String method, String path, Map<String, String> headers, byte[] body) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase());
+        }
+
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A scripted answer: status and extra response headers. */
+    public record Answer(int status, Map<String, String> headers) {
+    }
+
+    private final HttpServer server;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
+    private final CountDownLatch never = new CountDownLatch(1);
+    private volatile boolean blackHole;
+    private volatile int defaultStatus = 200;
+
+    public Receiver() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    /** The next answers, in order; after them every request gets the default status. */
+    public Receiver answer(int... statuses) {
+        for (int s : statuses) {
+            script.add(new Answer(s, Map.of()));
+        }
+        return this;
+    }
+
+    public Receiver answer(int status, Map<String, String> headers) {
+        script.add(new Answer(status, headers));
+        return this;
+    }
+
+    public Receiver always(int status) {
+        this.defaultStatus = status;
+        return this;
+    }
+
+    /** Accepts connections and reads requests but never answers. */
+    public Receiver blackHole() {
+        this.blackHole = true;
+        return this;
+    }
+
+    public List<Request> requests() {
+        return requests;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        Map<String, String> headers = new TreeMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
+        if (blackHole) {
+            try {
+                never.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+            return;
+        }
+        requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, body));
+        Answer answer = script.poll();
+        if (answer == null) {
+            answer = new Answer(defaultStatus, Map.of());
+        }
+        answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+        byte[] reply = ("{\"status\":" + answer.status() + "}").getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(answer.status(), reply.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(reply);
+        }
+    }
+
+    @Override
+    public void close() {
+        never.countDown();
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+}

@@ -1,0 +1,29 @@
+package io.hookbridge.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** Signs test requests the way providers do, independently of the code under test. */
+public final class Signatures {
+
+    private Signatures() {
+    }
+
+    public static byte[] hmacSha256(byte[] key, byte[] content) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(content);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The X-Hub-Signature-256 value GitHub sends. */
+    public static String github(String secret, byte[] body) {
+        return "sha256=" + HexFormat.of().formatHex(hmacSha256(secret.getBytes(StandardCharsets.UTF_8), body));
+    }
+}
