@@ -17,7 +17,7 @@ public final class Hookbridge {
     }
 
     public static void main(String[] args) throws Exception {
-        Main main = new Main(Hookbridge.class);
+        Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation(PROPERTIES);
         main.run(args);
     }

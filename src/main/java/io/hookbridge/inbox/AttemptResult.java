@@ -19,10 +19,13 @@ public record AttemptResult(Verdict verdict, Integer status, Duration retryAfter
 
     static final int SNIPPET = 500;
 
-    public static AttemptResult of(Throwable failure, Instant now) {
-        if (failure == null) {
-            return new AttemptResult(Verdict.DELIVERED, null, null, null, null);
-        }
+    /** A successful attempt; {@code status} is the destination's HTTP status when there was one. */
+    public static AttemptResult delivered(Integer status) {
+        return new AttemptResult(Verdict.DELIVERED, status, null, null, null);
+    }
+
+    /** A failed attempt, classified by its exception. */
+    public static AttemptResult failed(Throwable failure, Instant now) {
         HttpOperationFailedException http = ObjectHelper.getException(HttpOperationFailedException.class, failure);
         if (http != null) {
             int status = http.getStatusCode();

@@ -9,10 +9,9 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 
 import javax.sql.DataSource;
@@ -20,6 +19,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.Endpoint;
+import org.apache.camel.Route;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.CamelContextHelper;
@@ -49,7 +49,6 @@ public class InboxComponent extends DefaultComponent {
               description = "Milliseconds a claimed delivery stays reserved for the instance working on it")
     private long leaseTime = 300_000;
 
-    private final Map<String, List<InboxConsumer>> subscribers = new ConcurrentHashMap<>();
     private HikariDataSource ownPool;
     private FileChannel lockChannel;
     private FileLock lock;
@@ -169,35 +168,33 @@ public class InboxComponent extends DefaultComponent {
         return properties.resolveProperty(key).orElse(defaultValue);
     }
 
-    void subscribe(String inbox, InboxConsumer consumer) {
-        List<InboxConsumer> list = subscribers.computeIfAbsent(inbox, k -> new CopyOnWriteArrayList<>());
-        for (InboxConsumer existing : list) {
-            if (existing != consumer && existing.getSubscription().equals(consumer.getSubscription())) {
-                throw new IllegalArgumentException("Two routes consume inbox:" + inbox + " as subscription "
-                        + consumer.getSubscription() + ": give each its own route id");
+    /** A subscription as a producer sees it: its name, and its consumer if its route is running here. */
+    record Subscriber(String name, InboxConsumer consumer) {
+    }
+
+    /**
+     * The subscriptions of an inbox: every route of this context consuming it, started or not (a stopped route still
+     * gets its deliveries; they wait for it in the database).
+     */
+    List<Subscriber> subscribers(String inbox) {
+        List<Subscriber> list = new ArrayList<>();
+        for (Route route : getCamelContext().getRoutes()) {
+            if (route.getEndpoint() instanceof InboxEndpoint e && e.getComponent() == this && e.getName().equals(inbox)) {
+                list.add(new Subscriber(InboxEndpoint.subscriptionName(route),
+                        route.getConsumer() instanceof InboxConsumer c ? c : null));
             }
         }
-        if (!list.contains(consumer)) {
-            list.add(consumer);
-        }
+        return list;
     }
 
-    void unsubscribe(String inbox, InboxConsumer consumer) {
-        List<InboxConsumer> list = subscribers.get(inbox);
-        if (list != null) {
-            list.remove(consumer);
-        }
-    }
-
-    /** The subscriptions of an inbox: every route consuming it, started or not. */
-    List<InboxConsumer> subscribers(String inbox) {
-        return subscribers.getOrDefault(inbox, List.of());
-    }
-
-    /** The subscription of that name, if a route of this context consumes it. */
+    /** The running subscription of that name, or null. */
     public InboxConsumer subscription(String name) {
-        return subscribers.values().stream().flatMap(List::stream)
-                .filter(c -> name.equals(c.getSubscription())).findFirst().orElse(null);
+        for (Route route : getCamelContext().getRoutes()) {
+            if (route.getConsumer() instanceof InboxConsumer c && name.equals(c.getSubscription())) {
+                return c;
+            }
+        }
+        return null;
     }
 
     public InboxStore getStore() {

@@ -63,16 +63,13 @@ public class InboxConsumer extends DefaultConsumer {
     @Override
     protected void doInit() throws Exception {
         super.doInit();
-        subscription = endpoint.getSubscription();
-        if (subscription == null) {
-            if (getRoute() == null || !getRoute().isCustomId()) {
-                throw new IllegalArgumentException("The route consuming " + endpoint.getEndpointUri()
-                        + " needs an explicit id: the id names its durable subscription");
+        subscription = InboxEndpoint.subscriptionName(getRoute());
+        for (InboxComponent.Subscriber other : endpoint.getComponent().subscribers(endpoint.getName())) {
+            if (other.consumer() != this && other.name().equals(subscription)) {
+                throw new IllegalArgumentException("Two routes consume inbox:" + endpoint.getName()
+                        + " as subscription " + subscription + ": give each its own route id");
             }
-            subscription = getRouteId();
         }
-        // known before any route starts, so no event stored from now on misses this subscription
-        endpoint.getComponent().subscribe(endpoint.getName(), this);
     }
 
     @Override
@@ -115,12 +112,6 @@ public class InboxConsumer extends DefaultConsumer {
         super.doStop();
     }
 
-    @Override
-    protected void doShutdown() throws Exception {
-        endpoint.getComponent().unsubscribe(endpoint.getName(), this);
-        super.doShutdown();
-    }
-
     /** True if a delivery handed over in memory now would be worked on (the producer leases it for us). */
     boolean isAccepting() {
         ThreadPoolExecutor pool = workers;
@@ -132,6 +123,7 @@ public class InboxConsumer extends DefaultConsumer {
         String id = delivery.event().id();
         ExecutorService pool = workers;
         if (!inFlight.add(id)) {
+            // already being worked on here (a poll raced a finishing attempt): that attempt records the outcome
             return;
         }
         try {
@@ -185,18 +177,19 @@ public class InboxConsumer extends DefaultConsumer {
             }
             long started = System.currentTimeMillis();
             Exchange exchange = createExchange(false);
-            Throwable failure;
+            AttemptResult result;
             try {
                 fill(exchange, delivery);
                 getProcessor().process(exchange);
-                failure = exchange.getException();
+                result = exchange.getException() == null
+                        ? AttemptResult.delivered(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class))
+                        : AttemptResult.failed(exchange.getException(), Instant.now());
             } catch (Exception e) {
-                failure = e;
+                result = AttemptResult.failed(e, Instant.now());
             } finally {
                 releaseExchange(exchange, false);
             }
-            long finished = System.currentTimeMillis();
-            record(delivery, started, finished, AttemptResult.of(failure, Instant.ofEpochMilli(finished)));
+            record(delivery, started, System.currentTimeMillis(), result);
         } catch (Exception e) {
             // the outcome could not be stored: the lease runs out and the delivery is tried again (at least once)
             LOG.error("Subscription {}: could not record the attempt on event {}", subscription, eventId, e);

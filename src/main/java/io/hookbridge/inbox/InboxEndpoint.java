@@ -2,6 +2,7 @@ package io.hookbridge.inbox;
 
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
+import org.apache.camel.MultipleConsumersSupport;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.spi.Metadata;
@@ -16,7 +17,7 @@ import org.apache.camel.support.DefaultEndpoint;
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "inbox", title = "Inbox", syntax = "inbox:name",
              category = { Category.MESSAGING }, headersClass = InboxHeaders.class)
-public class InboxEndpoint extends DefaultEndpoint {
+public class InboxEndpoint extends DefaultEndpoint implements MultipleConsumersSupport {
 
     @UriPath(description = "The inbox name: producers and consumers of the same name form one channel")
     @Metadata(required = true)
@@ -53,6 +54,12 @@ public class InboxEndpoint extends DefaultEndpoint {
         return (InboxComponent) super.getComponent();
     }
 
+    /** Several routes may consume the same URI: each is its own subscription. */
+    @Override
+    public boolean isMultipleConsumersSupported() {
+        return true;
+    }
+
     @Override
     public Producer createProducer() {
         return new InboxProducer(this);
@@ -63,6 +70,19 @@ public class InboxEndpoint extends DefaultEndpoint {
         InboxConsumer consumer = new InboxConsumer(this, processor);
         configureConsumer(consumer);
         return consumer;
+    }
+
+    /** The subscription a route consuming an inbox stands for: its subscription option, else its route id. */
+    static String subscriptionName(org.apache.camel.Route route) {
+        InboxEndpoint e = (InboxEndpoint) route.getEndpoint();
+        if (e.getSubscription() != null) {
+            return e.getSubscription();
+        }
+        if (!route.isCustomId()) {
+            throw new IllegalArgumentException("The route consuming " + e.getEndpointUri()
+                    + " needs an explicit id: the id names its durable subscription");
+        }
+        return route.getRouteId();
     }
 
     public String getName() {

@@ -36,11 +36,12 @@ public class InboxProducer extends DefaultProducer {
                 in.getHeader(InboxHeaders.SOURCE, String.class), in.getHeader(Exchange.CONTENT_TYPE, String.class),
                 StoredHeaders.of(in.getHeaders()), body == null ? new byte[0] : body, now);
 
-        List<InboxConsumer> subscribers = component.subscribers(endpoint.getName());
+        List<InboxComponent.Subscriber> subscribers = component.subscribers(endpoint.getName());
         Map<String, Long> leases = new LinkedHashMap<>();
-        for (InboxConsumer s : subscribers) {
+        for (InboxComponent.Subscriber s : subscribers) {
             // a lease marks what this instance delivers straight from memory; the rest waits for a poll
-            leases.put(s.getSubscription(), s.isAccepting() ? now + component.getLeaseTime() : null);
+            boolean inMemory = s.consumer() != null && s.consumer().isAccepting();
+            leases.put(s.name(), inMemory ? now + component.getLeaseTime() : null);
         }
         IngestResult result;
         try {
@@ -50,9 +51,9 @@ public class InboxProducer extends DefaultProducer {
         }
         reply(in, result);
         if (!result.duplicate()) {
-            for (InboxConsumer s : subscribers) {
-                if (leases.get(s.getSubscription()) != null) {
-                    s.offer(new Delivery(event, s.getSubscription(), 0));
+            for (InboxComponent.Subscriber s : subscribers) {
+                if (leases.get(s.name()) != null) {
+                    s.consumer().offer(new Delivery(event, s.name(), 0));
                 }
             }
         }

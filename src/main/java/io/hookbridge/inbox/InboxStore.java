@@ -282,6 +282,24 @@ public final class InboxStore implements AutoCloseable {
         }
     }
 
+    /** The attempt log of one delivery, oldest first. */
+    public List<Attempt> attempts(String eventId, String subscription) throws SQLException {
+        List<Attempt> list = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT attempt, started_at, duration_ms, verdict, http_status, "
+                     + "error, response FROM hb_attempt WHERE event_id = ? AND subscription = ? ORDER BY attempt")) {
+            ps.setString(1, eventId);
+            ps.setString(2, subscription);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(new Attempt(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getString(4),
+                            rs.getObject(5, Integer.class), rs.getString(6), rs.getString(7)));
+                }
+            }
+        }
+        return list;
+    }
+
     /** Number of deliveries of a subscription per status. */
     public Map<String, Integer> countByStatus(String subscription) throws SQLException {
         Map<String, Integer> counts = new LinkedHashMap<>();
@@ -328,6 +346,11 @@ public final class InboxStore implements AutoCloseable {
     @Override
     public void close() {
         writer.close();
+    }
+
+    /** One attempt as logged. */
+    public record Attempt(int attempt, long startedAt, long durationMs, String verdict, Integer httpStatus,
+            String error, String response) {
     }
 
     /** A delivery's state as stored. */

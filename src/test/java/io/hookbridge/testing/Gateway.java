@@ -47,7 +47,7 @@ public final class Gateway implements AutoCloseable {
         all.put("camel.main.shutdown-timeout", "5");
         all.put("hookbridge.datasource.url", "jdbc:hsqldb:file:" + dataDir.resolve("hookbridge"));
         all.putAll(properties);
-        Main main = new Main(Hookbridge.class);
+        Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation(Hookbridge.PROPERTIES);
         all.forEach(main::addOverrideProperty);
         main.start();

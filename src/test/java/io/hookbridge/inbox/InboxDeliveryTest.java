@@ -1,0 +1,245 @@
+package io.hookbridge.inbox;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.hookbridge.testing.Receiver;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The inbox's delivery rules, against real HTTP receivers and the real HSQLDB store: durable retries, dead and paused
+ * deliveries, Retry-After, isolation between subscriptions, resumption after a restart.
+ */
+class InboxDeliveryTest {
+
+    @TempDir
+    Path dir;
+    final List<AutoCloseable> toClose = new ArrayList<>();
+    CamelContext context;
+
+    @AfterEach
+    void close() throws Exception {
+        if (context != null) {
+            context.close();
+        }
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+    }
+
+    Receiver receiver() throws Exception {
+        Receiver r = new Receiver();
+        toClose.add(r);
+        return r;
+    }
+
+    /** A context with {@code direct:in -> inbox:orders} plus the given subscriptions. */
+    CamelContext start(RouteBuilder subscriptions) throws Exception {
+        CamelContext c = new DefaultCamelContext();
+        c.getPropertiesComponent().addInitialProperty("hookbridge.datasource.url",
+                "jdbc:hsqldb:file:" + dir.resolve("db"));
+        c.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:in").routeId("in").to("inbox:orders");
+            }
+        });
+        c.addRoutes(subscriptions);
+        c.start();
+        context = c;
+        return c;
+    }
+
+    static RouteBuilder subscription(String id, String options, String url) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("inbox:orders?pollInterval=20" + (options.isEmpty() ? "" : "&" + options)).routeId(id)
+                        .to("kamelet:webhook-sink?url=" + url + "&responseTimeout=2000");
+            }
+        };
+    }
+
+    static RouteBuilder subscriptions(RouteBuilder... builders) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() throws Exception {
+                for (RouteBuilder b : builders) {
+                    getContext().addRoutes(b);
+                }
+            }
+        };
+    }
+
+    String send(String body) {
+        return send(body, null);
+    }
+
+    String send(String body, String idempotencyKey) {
+        ProducerTemplate t = context.createProducerTemplate();
+        Exchange reply = t.request("direct:in", e -> {
+            e.getMessage().setBody(body.getBytes(StandardCharsets.UTF_8));
+            e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+            e.getMessage().setHeader(InboxHeaders.IDEMPOTENCY_KEY, idempotencyKey);
+        });
+        assertThat(reply.getException()).isNull();
+        return reply.getMessage().getHeader(InboxHeaders.EVENT_ID, String.class);
+    }
+
+    InboxStore store() {
+        return context.getComponent("inbox", InboxComponent.class).getStore();
+    }
+
+    InboxStore.DeliveryState state(String eventId, String subscription) throws Exception {
+        return store().delivery(eventId, subscription);
+    }
+
+    @Test
+    void failuresAreRetriedDurablyOnTheScheduleWithTheSameEventId() throws Exception {
+        Receiver r = receiver().answer(503, 503);
+        start(subscription("a", "retrySchedule=100ms,100ms,100ms", r.url("/a")));
+
+        String id = send("{\"n\":1}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(id, "a").status()));
+        assertThat(state(id, "a").attempts()).isEqualTo(3);
+        assertThat(r.requests()).hasSize(3).allSatisfy(req -> {
+            assertThat(req.header("webhook-id")).isEqualTo(id);
+            assertThat(req.bodyText()).isEqualTo("{\"n\":1}");
+        });
+    }
+
+    @Test
+    void anExhaustedScheduleLeavesTheDeliveryDead() throws Exception {
+        Receiver r = receiver().always(500);
+        start(subscription("a", "retrySchedule=50ms", r.url("/a")));
+
+        String id = send("{}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "dead".equals(state(id, "a").status()));
+        assertThat(state(id, "a").attempts()).isEqualTo(2);
+        assertThat(state(id, "a").lastError()).isEqualTo("HTTP 500 Internal Server Error");
+        Thread.sleep(300);
+        assertThat(r.requests()).hasSize(2);
+    }
+
+    @Test
+    void aClientErrorIsDeadAtOnce() throws Exception {
+        Receiver r = receiver().always(404);
+        start(subscription("a", "retrySchedule=50ms,50ms", r.url("/a")));
+
+        String id = send("{}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "dead".equals(state(id, "a").status()));
+        Thread.sleep(300);
+        assertThat(r.requests()).hasSize(1);
+        assertThat(state(id, "a").attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void goneHoldsTheSubscriptionWithItsDeliveriesUntilResumed() throws Exception {
+        Receiver gone = receiver().answer(410);
+        Receiver other = receiver();
+        start(subscriptions(subscription("a", "retrySchedule=50ms", gone.url("/a")),
+                subscription("b", "retrySchedule=50ms", other.url("/b"))));
+
+        String first = send("{\"n\":1}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> store().isPaused("a"));
+        String second = send("{\"n\":2}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> other.requests().size() == 2);
+        Thread.sleep(300);
+        assertThat(gone.requests()).hasSize(1);
+        assertThat(state(first, "a").status()).isEqualTo("pending");
+        assertThat(state(second, "a").status()).isEqualTo("pending");
+
+        context.getComponent("inbox", InboxComponent.class).subscription("a").setPaused(false, null);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(first, "a").status())
+                && "delivered".equals(state(second, "a").status()));
+        assertThat(store().isPaused("a")).isFalse();
+    }
+
+    @Test
+    void retryAfterStretchesTheDelayUpToTwiceTheSchedule() throws Exception {
+        Receiver r = receiver().answer(429, Map.of("Retry-After", "1"));
+        start(subscription("a", "retrySchedule=500ms", r.url("/a")));
+
+        String id = send("{}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(id, "a").status()));
+        List<InboxStore.Attempt> attempts = store().attempts(id, "a");
+        assertThat(attempts).extracting(InboxStore.Attempt::httpStatus).containsExactly(429, 200);
+        // Retry-After 1 s against a 500 ms ±20% step: at least 800 ms, where the schedule alone gives at most 600 ms
+        long end = attempts.get(0).startedAt() + attempts.get(0).durationMs();
+        assertThat(attempts.get(1).startedAt() - end).isGreaterThanOrEqualTo(800);
+    }
+
+    @Test
+    void anIdempotencyKeySeenBeforeStoresAndDeliversNothingNew() throws Exception {
+        Receiver r = receiver();
+        start(subscription("a", "", r.url("/a")));
+
+        String first = send("{\"n\":1}", "delivery-1");
+        String again = send("{\"n\":1}", "delivery-1");
+
+        assertThat(again).isEqualTo(first);
+        await().atMost(Duration.ofSeconds(10)).until(() -> r.requests().size() == 1);
+        Thread.sleep(300);
+        assertThat(r.requests()).hasSize(1);
+        assertThat(store().countEvents("orders")).isEqualTo(1);
+    }
+
+    @Test
+    void aBlackHoledDestinationDoesNotDelayTheOthers() throws Exception {
+        Receiver dead = receiver().blackHole();
+        Receiver healthy = receiver();
+        start(subscriptions(subscription("slow", "concurrency=2", dead.url("/slow")),
+                subscription("fast", "concurrency=2", healthy.url("/fast"))));
+
+        long started = System.nanoTime();
+        for (int i = 0; i < 50; i++) {
+            send("{\"n\":" + i + "}");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> healthy.requests().size() == 50);
+        // the black hole holds two threads for 2 s per attempt; the healthy subscription does not wait for them
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+        assertThat(store().countByStatus("slow")).containsEntry("pending", 50);
+    }
+
+    @Test
+    void pendingDeliveriesSurviveARestart() throws Exception {
+        Receiver r = receiver();
+        // the subscription exists but its route is stopped: events wait for it in the database
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("inbox:orders?pollInterval=20").routeId("a").autoStartup(false)
+                        .to("kamelet:webhook-sink?url=" + r.url("/a"));
+            }
+        });
+        List<String> ids = List.of(send("{\"n\":1}"), send("{\"n\":2}"), send("{\"n\":3}"));
+        assertThat(store().countByStatus("a")).containsEntry("pending", 3);
+        context.close();
+        context = null;
+
+        start(subscription("a", "", r.url("/a")));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> r.requests().size() == 3);
+        assertThat(r.requests()).extracting(req -> req.header("webhook-id")).containsExactlyInAnyOrderElementsOf(ids);
+    }
+}

@@ -1,0 +1,113 @@
+package io.hookbridge.source;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import io.hookbridge.testing.Signatures;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HmacVerifierTest {
+
+    static HmacVerifier github(String secret) {
+        HmacVerifier v = new HmacVerifier();
+        v.setSecret(secret);
+        v.setSignatureHeader("X-Hub-Signature-256");
+        v.setSignaturePattern("sha256=([0-9a-fA-F]{64})");
+        return v;
+    }
+
+    static HmacVerifier standardWebhooks(String secret) {
+        HmacVerifier v = new HmacVerifier();
+        v.setSecret(secret);
+        v.setSecretEncoding("whsec");
+        v.setSignatureHeader("webhook-signature");
+        v.setSignaturePattern("v1,([A-Za-z0-9+/=]+)");
+        v.setEncoding("base64");
+        v.setSignedContent("{header:webhook-id}.{header:webhook-timestamp}.{body}");
+        v.setTimestampHeader("webhook-timestamp");
+        return v;
+    }
+
+    static void verify(HmacVerifier v, String body, Map<String, String> headers, long now) throws WebhookRejection {
+        v.verify(body.getBytes(StandardCharsets.UTF_8), headers::get, now);
+    }
+
+    // GitHub's documented example: secret "It's a Secret to Everybody", payload "Hello, World!"
+    static final String GITHUB_DOC_SIGNATURE = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+
+    @Test
+    void acceptsGithubsDocumentedExample() {
+        assertThatCode(() -> verify(github("It's a Secret to Everybody"), "Hello, World!",
+                Map.of("X-Hub-Signature-256", GITHUB_DOC_SIGNATURE), 0)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void refusesATamperedBodyAWrongSecretAndMissingOrGarbledHeaders() {
+        assertThatThrownBy(() -> verify(github("It's a Secret to Everybody"), "Hello, World?",
+                Map.of("X-Hub-Signature-256", GITHUB_DOC_SIGNATURE), 0)).hasMessage("invalid signature");
+        assertThatThrownBy(() -> verify(github("another secret"), "Hello, World!",
+                Map.of("X-Hub-Signature-256", GITHUB_DOC_SIGNATURE), 0)).hasMessage("invalid signature");
+        assertThatThrownBy(() -> verify(github("s"), "x", Map.of(), 0))
+                .hasMessage("missing X-Hub-Signature-256 header")
+                .satisfies(e -> assertThat(((WebhookRejection) e).getStatus()).isEqualTo(401));
+        assertThatThrownBy(() -> verify(github("s"), "x", Map.of("X-Hub-Signature-256", "sha1=abc"), 0))
+                .hasMessage("malformed X-Hub-Signature-256 header");
+    }
+
+    @Test
+    void acceptsEverySecretOfARotationList() throws Exception {
+        String body = "{\"a\":1}";
+        String sig = Signatures.github("new", body.getBytes(StandardCharsets.UTF_8));
+        verify(github("old,new"), body, Map.of("X-Hub-Signature-256", sig), 0);
+        verify(github("new"), body, Map.of("X-Hub-Signature-256", sig), 0);
+        String commaSig = Signatures.github("a,b", body.getBytes(StandardCharsets.UTF_8));
+        verify(github("a,b"), body, Map.of("X-Hub-Signature-256", commaSig), 0);
+    }
+
+    // The Standard Webhooks specification's test vector.
+    static final Map<String, String> SW_HEADERS = Map.of(
+            "webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            "webhook-timestamp", "1614265330",
+            "webhook-signature", "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    static final String SW_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    static final String SW_BODY = "{\"test\": 2432232314}";
+
+    @Test
+    void acceptsTheStandardWebhooksVectorAmongSeveralSignatures() throws Exception {
+        verify(standardWebhooks(SW_SECRET), SW_BODY, SW_HEADERS, 1614265330);
+        Map<String, String> several = new java.util.HashMap<>(SW_HEADERS);
+        several.put("webhook-signature", "v1,Zm9v v1a,bm90 " + SW_HEADERS.get("webhook-signature"));
+        verify(standardWebhooks(SW_SECRET), SW_BODY, several, 1614265330);
+    }
+
+    @Test
+    void refusesAStaleOrFutureTimestampAndASignatureForAnotherId() {
+        assertThatThrownBy(() -> verify(standardWebhooks(SW_SECRET), SW_BODY, SW_HEADERS, 1614265330 + 301))
+                .hasMessage("timestamp outside the 300 s tolerance");
+        assertThatThrownBy(() -> verify(standardWebhooks(SW_SECRET), SW_BODY, SW_HEADERS, 1614265330 - 301))
+                .hasMessage("timestamp outside the 300 s tolerance");
+        Map<String, String> otherId = new java.util.HashMap<>(SW_HEADERS);
+        otherId.put("webhook-id", "msg_other");
+        assertThatThrownBy(() -> verify(standardWebhooks(SW_SECRET), SW_BODY, otherId, 1614265330))
+                .hasMessage("invalid signature");
+    }
+
+    @Test
+    void theReasonNeverContainsTheExpectedSignature() {
+        assertThatThrownBy(() -> verify(github("It's a Secret to Everybody"), "Hello, World!",
+                Map.of("X-Hub-Signature-256", "sha256=" + "0".repeat(64)), 0))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("757107ea"));
+    }
+
+    @Test
+    void refusesSettingsThatCannotWork() {
+        HmacVerifier v = new HmacVerifier();
+        assertThatThrownBy(() -> v.setAlgorithm("HmacNope")).isInstanceOf(Exception.class);
+        assertThatThrownBy(() -> v.setEncoding("base32")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> v.setSecretEncoding("rot13")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
