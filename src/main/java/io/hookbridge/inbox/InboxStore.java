@@ -316,6 +316,17 @@ public final class InboxStore implements AutoCloseable {
         return counts;
     }
 
+    /** The stored type of an event, or null. */
+    public String eventType(String eventId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT event_type FROM hb_event WHERE id = ?")) {
+            ps.setString(1, eventId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     /** The number of events stored in an inbox. */
     public int countEvents(String inbox) throws SQLException {
         try (Connection c = dataSource.getConnection();
