@@ -1,9 +1,12 @@
 package io.hookbridge.inbox;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +29,34 @@ final class GroupCommit implements AutoCloseable {
     /** One unit of work; it must only touch the database, as it may run twice (after a batch rollback). */
     @FunctionalInterface
     interface Work<T> {
-        T run(Connection connection) throws SQLException;
+        T run(Transaction tx) throws SQLException;
+    }
+
+    /**
+     * The writer's open transaction. Statements are prepared once per connection and reused by every job: preparing
+     * costs more than executing here, and the writer thread is the one place all writes queue for.
+     */
+    static final class Transaction {
+        private final Connection connection;
+        private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+        Transaction(Connection connection) {
+            this.connection = connection;
+        }
+
+        /** A prepared statement for {@code sql}; do not close it. */
+        PreparedStatement prepare(String sql) throws SQLException {
+            PreparedStatement ps = statements.get(sql);
+            if (ps == null) {
+                ps = connection.prepareStatement(sql);
+                statements.put(sql, ps);
+            }
+            return ps;
+        }
+
+        Connection connection() {
+            return connection;
+        }
     }
 
     private record Job<T>(Work<T> work, CompletableFuture<T> result) {
@@ -43,7 +73,7 @@ final class GroupCommit implements AutoCloseable {
     private final BlockingQueue<Job<?>> queue;
     private final Thread thread;
     private volatile boolean running = true;
-    private Connection connection;
+    private Transaction tx;
 
     GroupCommit(DataSource dataSource, int maxBatch, int maxQueued) {
         this.dataSource = dataSource;
@@ -105,11 +135,11 @@ final class GroupCommit implements AutoCloseable {
     private boolean runInOneTransaction(List<Job<?>> jobs) {
         Object[] results = new Object[jobs.size()];
         try {
-            Connection c = connection();
+            Transaction t = transaction();
             for (int i = 0; i < jobs.size(); i++) {
-                results[i] = jobs.get(i).work().run(c);
+                results[i] = jobs.get(i).work().run(t);
             }
-            c.commit();
+            t.connection().commit();
         } catch (SQLException | RuntimeException e) {
             rollback();
             if (jobs.size() > 1) {
@@ -125,20 +155,21 @@ final class GroupCommit implements AutoCloseable {
         return true;
     }
 
-    private Connection connection() throws SQLException {
-        if (connection == null) {
-            connection = dataSource.getConnection();
-            connection.setAutoCommit(false);
+    private Transaction transaction() throws SQLException {
+        if (tx == null) {
+            Connection c = dataSource.getConnection();
+            c.setAutoCommit(false);
+            tx = new Transaction(c);
         }
-        return connection;
+        return tx;
     }
 
     private void rollback() {
-        if (connection == null) {
+        if (tx == null) {
             return;
         }
         try {
-            connection.rollback();
+            tx.connection().rollback();
         } catch (SQLException e) {
             // the connection itself is broken: open a fresh one for the next batch
             closeConnection();
@@ -146,13 +177,13 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private void closeConnection() {
-        if (connection != null) {
+        if (tx != null) {
             try {
-                connection.close();
+                tx.connection().close();
             } catch (SQLException e) {
                 LOG.debug("Closing the writer connection failed", e);
             }
-            connection = null;
+            tx = null;
         }
     }
 

@@ -1,6 +1,5 @@
 package io.hookbridge.inbox;
 
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +63,7 @@ public class InboxProducer extends DefaultProducer {
         m.setHeader(Exchange.HTTP_RESPONSE_CODE, result.duplicate() ? 200 : 202);
         m.setHeader(Exchange.CONTENT_TYPE, "application/json");
         m.setHeader(InboxHeaders.EVENT_ID, result.eventId());
-        String json = "{\"id\":\"" + result.eventId() + "\"" + (result.duplicate() ? ",\"duplicate\":true}" : "}");
-        m.setBody(json.getBytes(StandardCharsets.UTF_8));
+        // a String: platform-http writes it in one go, where bytes would be pumped through a stream
+        m.setBody("{\"id\":\"" + result.eventId() + "\"" + (result.duplicate() ? ",\"duplicate\":true}" : "}"));
     }
 }

@@ -63,6 +63,25 @@ public final class InboxStore implements AutoCloseable {
         }
     }
 
+    private static final String FIND_DUPLICATE = "SELECT id FROM hb_event WHERE inbox = ? AND idempotency_key = ?";
+    private static final String INSERT_EVENT = "INSERT INTO hb_event (id, inbox, idempotency_key, event_type, source, "
+            + "content_type, headers, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_DELIVERY = "INSERT INTO hb_delivery (event_id, subscription, status, attempts, "
+            + "next_attempt_at, lease_until, updated_at) VALUES (?, ?, 'pending', 0, ?, ?, ?)";
+    private static final String SELECT_DUE = "SELECT e.id, e.inbox, e.idempotency_key, e.event_type, e.source, "
+            + "e.content_type, e.headers, e.body, e.received_at, d.attempts "
+            + "FROM hb_delivery d JOIN hb_event e ON e.id = d.event_id "
+            + "WHERE d.subscription = ? AND d.status = 'pending' AND d.next_attempt_at <= ? "
+            + "AND (d.lease_until IS NULL OR d.lease_until < ?) ORDER BY d.next_attempt_at LIMIT ?";
+    private static final String LEASE = "UPDATE hb_delivery SET lease_until = ? WHERE event_id = ? AND subscription = ?";
+    private static final String INSERT_ATTEMPT = "INSERT INTO hb_attempt (event_id, subscription, attempt, started_at, "
+            + "duration_ms, verdict, http_status, error, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_DELIVERY = "UPDATE hb_delivery SET status = ?, attempts = ?, next_attempt_at = ?, "
+            + "lease_until = NULL, updated_at = ?, last_error = ? WHERE event_id = ? AND subscription = ?";
+    private static final String FIND_SUBSCRIPTION = "SELECT paused_at FROM hb_subscription WHERE id = ?";
+    private static final String INSERT_SUBSCRIPTION = "INSERT INTO hb_subscription (id, inbox, created_at) VALUES (?, ?, ?)";
+    private static final String UPDATE_PAUSE = "UPDATE hb_subscription SET paused_at = ?, paused_reason = ? WHERE id = ?";
+
     /**
      * Stores the event and one pending delivery per subscription in one transaction, unless the provider sent this
      * idempotency key to this inbox before. {@code leaseUntil} (per subscription, may be null) marks the deliveries
@@ -70,45 +89,36 @@ public final class InboxStore implements AutoCloseable {
      */
     public CompletableFuture<IngestResult> ingest(Event e, Map<String, Long> leaseUntilBySubscription) {
         String headers = toJson(e.headers());
-        return writer.submit(c -> {
+        return writer.submit(tx -> {
             if (e.idempotencyKey() != null) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT id FROM hb_event WHERE inbox = ? AND idempotency_key = ?")) {
-                    ps.setString(1, e.inbox());
-                    ps.setString(2, e.idempotencyKey());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            return new IngestResult(rs.getString(1), true);
-                        }
+                PreparedStatement find = tx.prepare(FIND_DUPLICATE);
+                find.setString(1, e.inbox());
+                find.setString(2, e.idempotencyKey());
+                try (ResultSet rs = find.executeQuery()) {
+                    if (rs.next()) {
+                        return new IngestResult(rs.getString(1), true);
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hb_event (id, inbox, idempotency_key, event_type, "
-                    + "source, content_type, headers, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, e.id());
-                ps.setString(2, e.inbox());
-                ps.setString(3, e.idempotencyKey());
-                ps.setString(4, e.type());
-                ps.setString(5, e.source());
-                ps.setString(6, e.contentType());
-                ps.setString(7, headers);
-                ps.setBytes(8, e.body());
-                ps.setLong(9, e.receivedAt());
-                ps.executeUpdate();
-            }
-            if (!leaseUntilBySubscription.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO hb_delivery (event_id, subscription, status, "
-                        + "attempts, next_attempt_at, lease_until, updated_at) VALUES (?, ?, 'pending', 0, ?, ?, ?)")) {
-                    for (Map.Entry<String, Long> sub : leaseUntilBySubscription.entrySet()) {
-                        ps.setString(1, e.id());
-                        ps.setString(2, sub.getKey());
-                        ps.setLong(3, e.receivedAt());
-                        setNullableLong(ps, 4, sub.getValue());
-                        ps.setLong(5, e.receivedAt());
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
+            PreparedStatement event = tx.prepare(INSERT_EVENT);
+            event.setString(1, e.id());
+            event.setString(2, e.inbox());
+            event.setString(3, e.idempotencyKey());
+            event.setString(4, e.type());
+            event.setString(5, e.source());
+            event.setString(6, e.contentType());
+            event.setString(7, headers);
+            event.setBytes(8, e.body());
+            event.setLong(9, e.receivedAt());
+            event.executeUpdate();
+            PreparedStatement delivery = tx.prepare(INSERT_DELIVERY);
+            for (Map.Entry<String, Long> sub : leaseUntilBySubscription.entrySet()) {
+                delivery.setString(1, e.id());
+                delivery.setString(2, sub.getKey());
+                delivery.setLong(3, e.receivedAt());
+                setNullableLong(delivery, 4, sub.getValue());
+                delivery.setLong(5, e.receivedAt());
+                delivery.executeUpdate();
             }
             return new IngestResult(e.id(), false);
         });
@@ -119,37 +129,26 @@ public final class InboxStore implements AutoCloseable {
      * {@code leaseUntil} so that no poll hands them out again meanwhile.
      */
     public CompletableFuture<List<Delivery>> claimDue(String subscription, long now, int limit, long leaseUntil) {
-        return writer.submit(c -> {
+        return writer.submit(tx -> {
             List<Delivery> due = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT e.id, e.inbox, e.idempotency_key, e.event_type, "
-                    + "e.source, e.content_type, e.headers, e.body, e.received_at, d.attempts "
-                    + "FROM hb_delivery d JOIN hb_event e ON e.id = d.event_id "
-                    + "WHERE d.subscription = ? AND d.status = 'pending' AND d.next_attempt_at <= ? "
-                    + "AND (d.lease_until IS NULL OR d.lease_until < ?) ORDER BY d.next_attempt_at LIMIT ?")) {
-                ps.setString(1, subscription);
-                ps.setLong(2, now);
-                ps.setLong(3, now);
-                ps.setInt(4, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Event e = new Event(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getString(6), fromJson(rs.getString(7)), rs.getBytes(8),
-                                rs.getLong(9));
-                        due.add(new Delivery(e, subscription, rs.getInt(10)));
-                    }
+            PreparedStatement select = tx.prepare(SELECT_DUE);
+            select.setString(1, subscription);
+            select.setLong(2, now);
+            select.setLong(3, now);
+            select.setInt(4, limit);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    Event e = new Event(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), fromJson(rs.getString(7)), rs.getBytes(8), rs.getLong(9));
+                    due.add(new Delivery(e, subscription, rs.getInt(10)));
                 }
             }
-            if (!due.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE hb_delivery SET lease_until = ? WHERE event_id = ? AND subscription = ?")) {
-                    for (Delivery d : due) {
-                        ps.setLong(1, leaseUntil);
-                        ps.setString(2, d.event().id());
-                        ps.setString(3, subscription);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
+            PreparedStatement lease = tx.prepare(LEASE);
+            for (Delivery d : due) {
+                lease.setLong(1, leaseUntil);
+                lease.setString(2, d.event().id());
+                lease.setString(3, subscription);
+                lease.executeUpdate();
             }
             return due;
         });
@@ -157,15 +156,13 @@ public final class InboxStore implements AutoCloseable {
 
     /** Gives deliveries back without an attempt (this instance cannot work on them now): they are due again. */
     public CompletableFuture<Void> release(String subscription, Collection<String> eventIds) {
-        return writer.submit(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE hb_delivery SET lease_until = NULL WHERE event_id = ? AND subscription = ?")) {
-                for (String id : eventIds) {
-                    ps.setString(1, id);
-                    ps.setString(2, subscription);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+        return writer.submit(tx -> {
+            PreparedStatement release = tx.prepare(LEASE);
+            for (String id : eventIds) {
+                release.setNull(1, Types.BIGINT);
+                release.setString(2, id);
+                release.setString(3, subscription);
+                release.executeUpdate();
             }
             return null;
         });
@@ -173,8 +170,8 @@ public final class InboxStore implements AutoCloseable {
 
     /** Forgets every lease: only for a store this process owns alone, at start-up after a crash. */
     public CompletableFuture<Integer> releaseAllLeases() {
-        return writer.submit(c -> {
-            try (Statement s = c.createStatement()) {
+        return writer.submit(tx -> {
+            try (Statement s = tx.connection().createStatement()) {
                 return s.executeUpdate("UPDATE hb_delivery SET lease_until = NULL WHERE lease_until IS NOT NULL");
             }
         });
@@ -188,38 +185,33 @@ public final class InboxStore implements AutoCloseable {
             String status, long nextAttemptAt) {
         int attempt = d.attempts() + 1;
         String error = truncate(result.error());
-        return writer.submit(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hb_attempt (event_id, subscription, attempt, "
-                    + "started_at, duration_ms, verdict, http_status, error, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, d.event().id());
-                ps.setString(2, d.subscription());
-                ps.setInt(3, attempt);
-                ps.setLong(4, startedAt);
-                ps.setLong(5, durationMs);
-                ps.setString(6, result.verdict().name().toLowerCase());
-                if (result.status() == null) {
-                    ps.setNull(7, Types.INTEGER);
-                } else {
-                    ps.setInt(7, result.status());
-                }
-                ps.setString(8, error);
-                ps.setString(9, truncate(result.response()));
-                ps.executeUpdate();
+        return writer.submit(tx -> {
+            PreparedStatement log = tx.prepare(INSERT_ATTEMPT);
+            log.setString(1, d.event().id());
+            log.setString(2, d.subscription());
+            log.setInt(3, attempt);
+            log.setLong(4, startedAt);
+            log.setLong(5, durationMs);
+            log.setString(6, result.verdict().name().toLowerCase());
+            if (result.status() == null) {
+                log.setNull(7, Types.INTEGER);
+            } else {
+                log.setInt(7, result.status());
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE hb_delivery SET status = ?, attempts = ?, "
-                    + "next_attempt_at = ?, lease_until = NULL, updated_at = ?, last_error = ? "
-                    + "WHERE event_id = ? AND subscription = ?")) {
-                ps.setString(1, status);
-                ps.setInt(2, attempt);
-                ps.setLong(3, nextAttemptAt);
-                ps.setLong(4, startedAt + durationMs);
-                ps.setString(5, error);
-                ps.setString(6, d.event().id());
-                ps.setString(7, d.subscription());
-                ps.executeUpdate();
-            }
+            log.setString(8, error);
+            log.setString(9, truncate(result.response()));
+            log.executeUpdate();
+            PreparedStatement update = tx.prepare(UPDATE_DELIVERY);
+            update.setString(1, status);
+            update.setInt(2, attempt);
+            update.setLong(3, nextAttemptAt);
+            update.setLong(4, startedAt + durationMs);
+            update.setString(5, error);
+            update.setString(6, d.event().id());
+            update.setString(7, d.subscription());
+            update.executeUpdate();
             if (result.verdict() == Verdict.PAUSE) {
-                updatePause(c, d.subscription(), startedAt + durationMs, error);
+                updatePause(tx, d.subscription(), startedAt + durationMs, error);
             }
             return null;
         });
@@ -227,44 +219,38 @@ public final class InboxStore implements AutoCloseable {
 
     /** Makes the subscription known (it receives deliveries from now on); returns whether it is paused. */
     public CompletableFuture<Boolean> register(String subscription, String inbox, long now) {
-        return writer.submit(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT paused_at FROM hb_subscription WHERE id = ?")) {
-                ps.setString(1, subscription);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        rs.getLong(1);
-                        return !rs.wasNull();
-                    }
+        return writer.submit(tx -> {
+            PreparedStatement find = tx.prepare(FIND_SUBSCRIPTION);
+            find.setString(1, subscription);
+            try (ResultSet rs = find.executeQuery()) {
+                if (rs.next()) {
+                    return rs.getObject(1) != null;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO hb_subscription (id, inbox, created_at) VALUES (?, ?, ?)")) {
-                ps.setString(1, subscription);
-                ps.setString(2, inbox);
-                ps.setLong(3, now);
-                ps.executeUpdate();
-            }
+            PreparedStatement insert = tx.prepare(INSERT_SUBSCRIPTION);
+            insert.setString(1, subscription);
+            insert.setString(2, inbox);
+            insert.setLong(3, now);
+            insert.executeUpdate();
             return false;
         });
     }
 
     /** Pauses ({@code reason} non-null) or resumes a subscription. */
     public CompletableFuture<Void> setPaused(String subscription, long now, String reason) {
-        return writer.submit(c -> {
-            updatePause(c, subscription, reason == null ? null : now, reason);
+        return writer.submit(tx -> {
+            updatePause(tx, subscription, reason == null ? null : now, reason);
             return null;
         });
     }
 
-    private static void updatePause(Connection c, String subscription, Long pausedAt, String reason)
+    private static void updatePause(GroupCommit.Transaction tx, String subscription, Long pausedAt, String reason)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE hb_subscription SET paused_at = ?, paused_reason = ? WHERE id = ?")) {
-            setNullableLong(ps, 1, pausedAt);
-            ps.setString(2, truncate(reason));
-            ps.setString(3, subscription);
-            ps.executeUpdate();
-        }
+        PreparedStatement ps = tx.prepare(UPDATE_PAUSE);
+        setNullableLong(ps, 1, pausedAt);
+        ps.setString(2, truncate(reason));
+        ps.setString(3, subscription);
+        ps.executeUpdate();
     }
 
     /** The state of one delivery, or null if there is none. */
@@ -345,11 +331,7 @@ public final class InboxStore implements AutoCloseable {
              PreparedStatement ps = c.prepareStatement("SELECT paused_at FROM hb_subscription WHERE id = ?")) {
             ps.setString(1, subscription);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return false;
-                }
-                rs.getLong(1);
-                return !rs.wasNull();
+                return rs.next() && rs.getObject(1) != null;
             }
         }
     }

@@ -63,7 +63,9 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
     private void handle(Exchange exchange) {
         Message m = exchange.getMessage();
         try {
-            m.removeHeaders(InboxHeaders.PREFIX + "*");
+            // a caller must not set what only sources and the inbox may say
+            m.getHeaders().keySet().removeIf(name -> name.regionMatches(true, 0, InboxHeaders.PREFIX, 0,
+                    InboxHeaders.PREFIX.length()));
             Object body = m.getBody();
             byte[] bytes = body instanceof HttpServerRequest request
                     ? RequestBody.read(request, endpoint.getMaxBodySize(), endpoint.getBodyTimeout())
