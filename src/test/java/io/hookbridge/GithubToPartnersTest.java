@@ -69,7 +69,14 @@ class GithubToPartnersTest {
                 && partnerB.requests().size() == 1);
         Receiver.Request a = partnerA.requests().get(2);
         assertThat(a.bodyText()).isEqualTo("{\"ref\":\"refs/heads/main\"}");
-        assertThat(a.header("webhook-signature")).startsWith("v1,");
+        // what a Standard Webhooks receiver checks: v1,base64(HMAC-SHA256(key, id.timestamp.body))
+        String signed = a.header("webhook-id") + "." + a.header("webhook-timestamp") + "." + a.bodyText();
+        byte[] key = java.util.Base64.getDecoder().decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        assertThat(a.header("webhook-signature")).isEqualTo("v1," + java.util.Base64.getEncoder().encodeToString(
+                Signatures.hmacSha256(key, signed.getBytes(StandardCharsets.UTF_8))));
+        assertThat(Long.parseLong(a.header("webhook-timestamp"))).isCloseTo(System.currentTimeMillis() / 1000,
+                org.assertj.core.data.Offset.offset(30L));
+        assertThat(a.headers()).doesNotContainKeys("x-github-event", "x-github-delivery", "x-hub-signature-256");
         assertThat(a.header("webhook-id")).isEqualTo(partnerB.requests().get(0).header("webhook-id"))
                 .isEqualTo(response.body().substring(7, 37));
         assertThat(partnerB.requests().get(0).header("webhook-signature")).isNull();

@@ -151,6 +151,36 @@ class InboxDeliveryTest {
     }
 
     @Test
+    void theSinkSendsItsExtraHeadersAndNothingElseFromTheProvider() throws Exception {
+        Receiver r = receiver();
+        start(subscription("a", "", r.url("/a") + "&headers=RAW({\"Authorization\":\"Bearer abc\",\"X-Team\":\"ops\"})"));
+
+        context.createProducerTemplate().sendBodyAndHeaders("direct:in", "{}".getBytes(StandardCharsets.UTF_8),
+                Map.of("X-GitHub-Event", "push", "Content-Type", "application/json"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> r.requests().size() == 1);
+        Receiver.Request req = r.requests().get(0);
+        assertThat(req.header("authorization")).isEqualTo("Bearer abc");
+        assertThat(req.header("x-team")).isEqualTo("ops");
+        assertThat(req.header("x-github-event")).isNull();
+        assertThat(req.header("webhook-signature")).isNull();
+    }
+
+    @Test
+    void aRedirectIsAFailureAndIsNotFollowed() throws Exception {
+        Receiver target = receiver();
+        Receiver redirecting = receiver().answer(302, Map.of("Location", target.url("/moved")));
+        start(subscription("a", "retrySchedule=1h", redirecting.url("/a")));
+
+        String id = send("{}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(id, "a").attempts() == 1);
+        assertThat(state(id, "a").status()).isEqualTo("pending");
+        assertThat(store().attempts(id, "a").get(0).httpStatus()).isEqualTo(302);
+        assertThat(target.requests()).isEmpty();
+    }
+
+    @Test
     void goneHoldsTheSubscriptionWithItsDeliveriesUntilResumed() throws Exception {
         Receiver gone = receiver().answer(410);
         Receiver other = receiver();

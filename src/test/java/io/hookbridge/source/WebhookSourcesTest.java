@@ -62,6 +62,19 @@ class WebhookSourcesTest {
                         - to:
                             uri: inbox:acme
                 - route:
+                    id: shop-in
+                    from:
+                      uri: kamelet:hmac-webhook-source
+                      parameters:
+                        path: /hooks/shop
+                        secret: "shop-secret"
+                        signatureHeader: X-Shopify-Hmac-Sha256
+                        encoding: base64
+                        source: shop
+                      steps:
+                        - to:
+                            uri: inbox:shop
+                - route:
                     id: github-out
                     from:
                       uri: inbox:github?pollInterval=50
@@ -208,6 +221,21 @@ class WebhookSourcesTest {
                 URI.create("http://127.0.0.1:" + gateway.port() + "/hooks/github")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void theGenericHmacSourceVerifiesAProviderHookbridgeDoesNotShip() throws Exception {
+        byte[] body = "{\"id\":820982911946154508,\"email\":\"jon@example.com\"}".getBytes(StandardCharsets.UTF_8);
+        String signature = Base64.getEncoder().encodeToString(
+                Signatures.hmacSha256("shop-secret".getBytes(StandardCharsets.UTF_8), body));
+
+        HttpResponse<String> ok = gateway.post("/hooks/shop", body,
+                Map.of("Content-Type", "application/json", "X-Shopify-Hmac-Sha256", signature));
+        HttpResponse<String> tampered = gateway.post("/hooks/shop", "{}".getBytes(StandardCharsets.UTF_8),
+                Map.of("Content-Type", "application/json", "X-Shopify-Hmac-Sha256", signature));
+
+        assertThat(ok.statusCode()).isEqualTo(202);
+        assertThat(tampered.statusCode()).isEqualTo(401);
     }
 
     static HttpResponse<String> standard(String secret, String id, long timestamp, String json) throws Exception {
