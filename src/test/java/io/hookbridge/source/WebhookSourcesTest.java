@@ -75,6 +75,13 @@ class WebhookSourcesTest {
                         - to:
                             uri: inbox:shop
                 - route:
+                    id: slow-in
+                    from:
+                      uri: webhook-receiver:/hooks/slow?bodyTimeout=300
+                      steps:
+                        - to:
+                            uri: inbox:slow
+                - route:
                     id: github-out
                     from:
                       uri: inbox:github?pollInterval=50
@@ -236,6 +243,20 @@ class WebhookSourcesTest {
 
         assertThat(ok.statusCode()).isEqualTo(202);
         assertThat(tampered.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aBodyThatDoesNotArriveInTimeGets408() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("POST /hooks/slow HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100\r\n\r\n{\"a\":").getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertThat(status).isEqualTo("HTTP/1.1 408 Request Timeout");
+        }
+        assertThat(stored("slow")).isZero();
     }
 
     static HttpResponse<String> standard(String secret, String id, long timestamp, String json) throws Exception {
