@@ -1,8 +1,5 @@
 package io.hookbridge;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.hookbridge.testing.Gateway;
 import io.hookbridge.testing.GatewayProcess;
+import io.hookbridge.testing.Http;
 import io.hookbridge.testing.Receiver;
 import io.hookbridge.testing.Signatures;
 import org.junit.jupiter.api.Test;
@@ -45,38 +43,14 @@ class CrashRecoveryIT {
     @Test
     void everyAcknowledgedEventIsDeliveredAfterKillMinus9UnderLoad() throws Exception {
         try (Receiver a = new Receiver(); Receiver b = new Receiver()) {
+            // the shipped example routes: GitHub -> inbox -> partner A (signed) and partner B
             Files.createDirectories(work.resolve("routes"));
-            Files.writeString(work.resolve("routes/crash.yaml"), """
-                    - route:
-                        id: github-in
-                        from:
-                          uri: kamelet:github-webhook-source
-                          parameters:
-                            path: /webhooks/github
-                            secret: "{{github.secret}}"
-                          steps:
-                            - to:
-                                uri: inbox:github
-                    - route:
-                        id: to-a
-                        from:
-                          uri: inbox:github?retrySchedule=200ms,1s,1s,1s
-                          steps:
-                            - to:
-                                uri: kamelet:webhook-sink
-                                parameters:
-                                  url: "%s"
-                    - route:
-                        id: to-b
-                        from:
-                          uri: inbox:github?retrySchedule=200ms,1s,1s,1s
-                          steps:
-                            - to:
-                                uri: kamelet:webhook-sink
-                                parameters:
-                                  url: "%s"
-                    """.formatted(a.url("/a"), b.url("/b")));
-            Files.writeString(work.resolve("application.properties"), "github.secret = " + SECRET + "\n");
+            Files.copy(Path.of("routes/github-to-partners.yaml"), work.resolve("routes/github-to-partners.yaml"));
+            Files.writeString(work.resolve("application.properties"), String.join("\n",
+                    "github.secret = " + SECRET,
+                    "partner-a.url = " + a.url("/a"),
+                    "partner-a.secret = whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                    "partner-b.url = " + b.url("/b")));
             int port = Gateway.freePort();
 
             Set<String> acked = ConcurrentHashMap.newKeySet();
@@ -104,7 +78,6 @@ class CrashRecoveryIT {
 
     /** Eight clients post signed events as fast as they can; the gateway is killed mid-way. */
     static void load(int port, Set<String> acked, Duration before, GatewayProcess gateway) throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService clients = Executors.newFixedThreadPool(8);
         List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
@@ -113,17 +86,11 @@ class CrashRecoveryIT {
                 while (running.get()) {
                     byte[] body = ("{\"ref\":\"refs/heads/main\",\"n\":\"" + UUID.randomUUID() + "\"}")
                             .getBytes(StandardCharsets.UTF_8);
-                    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/github"))
-                            .timeout(Duration.ofSeconds(5))
-                            .header("Content-Type", "application/json")
-                            .header("X-GitHub-Event", "push")
-                            .header("X-GitHub-Delivery", UUID.randomUUID().toString())
-                            .header("X-Hub-Signature-256", Signatures.github(SECRET, body))
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
                     try {
-                        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> response = Http.post("http://127.0.0.1:" + port + "/webhooks/github", body,
+                                Signatures.githubHeaders(SECRET, "push", UUID.randomUUID().toString(), body));
                         if (response.statusCode() == 202) {
-                            acked.add(response.body().replaceAll(".*\"id\":\"(evt_[0-9A-Z]+)\".*", "$1"));
+                            acked.add(Http.eventId(response));
                         }
                     } catch (Exception killedMidRequest) {
                         // not acknowledged: the provider would retry it

@@ -2,13 +2,12 @@ package io.hookbridge;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 
 import io.hookbridge.testing.Gateway;
+import io.hookbridge.testing.Http;
 import io.hookbridge.testing.Receiver;
 import io.hookbridge.testing.Signatures;
 import org.apache.camel.CamelContext;
@@ -45,10 +44,12 @@ class EmbeddingTest {
         partner = new Receiver();
         port = Gateway.freePort();
         context = new DefaultCamelContext();
-        context.getPropertiesComponent().addInitialProperty("hookbridge.datasource.url",
-                "jdbc:hsqldb:file:" + dir.resolve("db"));
-        context.getPropertiesComponent().addInitialProperty("partner.url", partner.url("/hooks"));
-        context.getPropertiesComponent().addInitialProperty("github.secret", SECRET);
+        var properties = context.getPropertiesComponent();
+        properties.addInitialProperty("hookbridge.datasource.url", "jdbc:hsqldb:file:" + dir.resolve("db"));
+        properties.addInitialProperty("github.secret", SECRET);
+        properties.addInitialProperty("partner-a.url", partner.url("/a"));
+        properties.addInitialProperty("partner-a.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        properties.addInitialProperty("partner-b.url", partner.url("/b"));
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
         http.setBindHost("127.0.0.1");
         http.setBindPort(port);
@@ -61,51 +62,25 @@ class EmbeddingTest {
         partner.close();
     }
 
-    void expectDelivery() throws Exception {
+    void expectDeliveryTo(String... paths) throws Exception {
         byte[] body = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/webhooks/github"))
-                        .header("Content-Type", "application/json")
-                        .header("X-GitHub-Event", "push")
-                        .header("X-GitHub-Delivery", UUID.randomUUID().toString())
-                        .header("X-Hub-Signature-256", Signatures.github(SECRET, body))
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = Http.post("http://127.0.0.1:" + port + "/webhooks/github", body,
+                Signatures.githubHeaders(SECRET, "push", UUID.randomUUID().toString(), body));
 
         assertThat(response.statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(10)).until(() -> partner.requests().size() == 1);
-        assertThat(partner.requests().get(0).body()).isEqualTo(body);
+        await().atMost(Duration.ofSeconds(10)).until(() -> partner.requests().size() == paths.length);
+        assertThat(partner.requests()).extracting(Receiver.Request::path).containsExactlyInAnyOrder(paths);
+        assertThat(partner.requests()).allSatisfy(r -> assertThat(r.body()).isEqualTo(body));
     }
 
     @Test
-    void yamlRoutesInAPlainCamelContext() throws Exception {
-        Path routes = dir.resolve("github.yaml");
-        Files.writeString(routes, """
-                - route:
-                    id: github-in
-                    from:
-                      uri: kamelet:github-webhook-source
-                      parameters:
-                        path: /webhooks/github
-                        secret: "{{github.secret}}"
-                      steps:
-                        - to:
-                            uri: inbox:github
-                - route:
-                    id: to-partner
-                    from:
-                      uri: inbox:github
-                      steps:
-                        - to:
-                            uri: kamelet:webhook-sink
-                            parameters:
-                              url: "{{partner.url}}"
-                """);
-        var resources = PluginHelper.getPackageScanResourceResolver(context).findResources("file:" + routes);
+    void theShippedYamlRoutesInAPlainCamelContext() throws Exception {
+        var resources = PluginHelper.getPackageScanResourceResolver(context)
+                .findResources("file:routes/github-to-partners.yaml");
         PluginHelper.getRoutesLoader(context).loadRoutes(resources.toArray(new Resource[0]));
         context.start();
 
-        expectDelivery();
+        expectDeliveryTo("/a", "/b");
     }
 
     @Test
@@ -118,13 +93,13 @@ class EmbeddingTest {
                         .to("inbox:github");
 
                 from("inbox:github?retrySchedule=5s,5m,30m,2h")
-                        .routeId("to-partner")
+                        .routeId("to-partner-a")
                         .errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(200))
-                        .to("kamelet:webhook-sink?url={{partner.url}}");
+                        .to("kamelet:webhook-sink?url={{partner-a.url}}&secret={{partner-a.secret}}");
             }
         });
         context.start();
 
-        expectDelivery();
+        expectDeliveryTo("/a");
     }
 }

@@ -255,83 +255,65 @@ public final class InboxStore implements AutoCloseable {
 
     /** The state of one delivery, or null if there is none. */
     public DeliveryState delivery(String eventId, String subscription) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT status, attempts, next_attempt_at, last_error "
-                     + "FROM hb_delivery WHERE event_id = ? AND subscription = ?")) {
-            ps.setString(1, eventId);
-            ps.setString(2, subscription);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next()
+        return read("SELECT status, attempts, next_attempt_at, last_error FROM hb_delivery "
+                + "WHERE event_id = ? AND subscription = ?", rs -> rs.next()
                         ? new DeliveryState(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getString(4))
-                        : null;
-            }
-        }
+                        : null, eventId, subscription);
     }
 
     /** The attempt log of one delivery, oldest first. */
     public List<Attempt> attempts(String eventId, String subscription) throws SQLException {
-        List<Attempt> list = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT attempt, started_at, duration_ms, verdict, http_status, "
-                     + "error, response FROM hb_attempt WHERE event_id = ? AND subscription = ? ORDER BY attempt")) {
-            ps.setString(1, eventId);
-            ps.setString(2, subscription);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    list.add(new Attempt(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getString(4),
-                            rs.getObject(5, Integer.class), rs.getString(6), rs.getString(7)));
-                }
-            }
-        }
-        return list;
+        return read("SELECT attempt, started_at, duration_ms, verdict, http_status, error, response FROM hb_attempt "
+                + "WHERE event_id = ? AND subscription = ? ORDER BY attempt", rs -> {
+                    List<Attempt> list = new ArrayList<>();
+                    while (rs.next()) {
+                        list.add(new Attempt(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getString(4),
+                                rs.getObject(5, Integer.class), rs.getString(6), rs.getString(7)));
+                    }
+                    return list;
+                }, eventId, subscription);
     }
 
     /** Number of deliveries of a subscription per status. */
     public Map<String, Integer> countByStatus(String subscription) throws SQLException {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT status, COUNT(*) FROM hb_delivery WHERE subscription = ? GROUP BY status")) {
-            ps.setString(1, subscription);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    counts.put(rs.getString(1), rs.getInt(2));
-                }
+        return read("SELECT status, COUNT(*) FROM hb_delivery WHERE subscription = ? GROUP BY status", rs -> {
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            while (rs.next()) {
+                counts.put(rs.getString(1), rs.getInt(2));
             }
-        }
-        return counts;
+            return counts;
+        }, subscription);
     }
 
     /** The stored type of an event, or null. */
     public String eventType(String eventId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT event_type FROM hb_event WHERE id = ?")) {
-            ps.setString(1, eventId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
+        return read("SELECT event_type FROM hb_event WHERE id = ?", rs -> rs.next() ? rs.getString(1) : null, eventId);
     }
 
     /** The number of events stored in an inbox. */
     public int countEvents(String inbox) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM hb_event WHERE inbox = ?")) {
-            ps.setString(1, inbox);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+        return read("SELECT COUNT(*) FROM hb_event WHERE inbox = ?", rs -> rs.next() ? rs.getInt(1) : 0, inbox);
     }
 
     /** Whether the subscription is paused. */
     public boolean isPaused(String subscription) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT paused_at FROM hb_subscription WHERE id = ?")) {
-            ps.setString(1, subscription);
+        return read("SELECT paused_at FROM hb_subscription WHERE id = ?", rs -> rs.next() && rs.getObject(1) != null,
+                subscription);
+    }
+
+    @FunctionalInterface
+    private interface Rows<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs a query outside the writer (reads see committed data only) with string parameters. */
+    private <T> T read(String sql, Rows<T> rows, String... parameters) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setString(i + 1, parameters[i]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getObject(1) != null;
+                return rows.read(rs);
             }
         }
     }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.hookbridge.testing.Gateway;
+import io.hookbridge.testing.Http;
 import io.hookbridge.testing.Receiver;
 import io.hookbridge.testing.Signatures;
 import org.junit.jupiter.api.AfterAll;
@@ -120,10 +121,6 @@ class WebhookSourcesTest {
         return github(event, delivery, "application/json", body, Signatures.github(GITHUB_SECRET, body));
     }
 
-    static String idOf(HttpResponse<String> response) {
-        return response.body().replaceAll(".*\"id\":\"(evt_[0-9A-Z]+)\".*", "$1");
-    }
-
     static Receiver.Request deliveryOf(String eventId) {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests().stream().anyMatch(r -> eventId.equals(r.header("webhook-id"))));
@@ -142,7 +139,7 @@ class WebhookSourcesTest {
         assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
         assertThat(response.headers().map().keySet()).allSatisfy(h -> assertThat(h.toLowerCase())
                 .doesNotContain("github").doesNotContain("hub-signature").doesNotContain("hookbridge"));
-        Receiver.Request delivered = deliveryOf(idOf(response));
+        Receiver.Request delivered = deliveryOf(Http.eventId(response));
         assertThat(delivered.bodyText()).isEqualTo("{\"ref\":\"refs/heads/main\"}");
         assertThat(delivered.header("content-type")).isEqualTo("application/json");
     }
@@ -174,15 +171,15 @@ class WebhookSourcesTest {
 
         assertThat(first.statusCode()).isEqualTo(202);
         assertThat(again.statusCode()).isEqualTo(200);
-        assertThat(again.body()).isEqualTo("{\"id\":\"" + idOf(first) + "\",\"duplicate\":true}");
-        deliveryOf(idOf(first));
+        assertThat(again.body()).isEqualTo("{\"id\":\"" + Http.eventId(first) + "\",\"duplicate\":true}");
+        deliveryOf(Http.eventId(first));
         Thread.sleep(300);
-        assertThat(receiver.requests()).filteredOn(r -> idOf(first).equals(r.header("webhook-id"))).hasSize(1);
+        assertThat(receiver.requests()).filteredOn(r -> Http.eventId(first).equals(r.header("webhook-id"))).hasSize(1);
     }
 
     @Test
     void theEventTypeComesFromGithubNotFromTheCaller() throws Exception {
-        String id = idOf(github("release", UUID.randomUUID().toString(), "{}"));
+        String id = Http.eventId(github("release", UUID.randomUUID().toString(), "{}"));
         await().atMost(Duration.ofSeconds(10)).until(() -> gateway.inbox().getStore().delivery(id, "github-out") != null);
         assertThat(gateway.inbox().getStore().eventType(id)).isEqualTo("release");
     }
@@ -207,7 +204,7 @@ class WebhookSourcesTest {
                 "application/x-www-form-urlencoded", body, Signatures.github(GITHUB_SECRET, body));
 
         assertThat(response.statusCode()).isEqualTo(202);
-        Receiver.Request delivered = deliveryOf(idOf(response));
+        Receiver.Request delivered = deliveryOf(Http.eventId(response));
         assertThat(delivered.body()).isEqualTo(body);
         assertThat(delivered.header("content-type")).isEqualTo("application/x-www-form-urlencoded");
     }
@@ -277,8 +274,8 @@ class WebhookSourcesTest {
 
         assertThat(first.statusCode()).isEqualTo(202);
         assertThat(again.statusCode()).isEqualTo(200);
-        assertThat(gateway.inbox().getStore().eventType(idOf(first))).isEqualTo("invoice.paid");
-        assertThat(deliveryOf(idOf(first)).path()).isEqualTo("/acme");
+        assertThat(gateway.inbox().getStore().eventType(Http.eventId(first))).isEqualTo("invoice.paid");
+        assertThat(deliveryOf(Http.eventId(first)).path()).isEqualTo("/acme");
     }
 
     @Test

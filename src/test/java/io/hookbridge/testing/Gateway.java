@@ -2,12 +2,8 @@ package io.hookbridge.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,8 +17,6 @@ import org.apache.camel.main.Main;
  * a directory of the test's.
  */
 public final class Gateway implements AutoCloseable {
-
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Main main;
     private final int port;
@@ -73,11 +67,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     public HttpResponse<String> post(String path, byte[] body, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(20))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        headers.forEach(b::header);
-        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return Http.post("http://127.0.0.1:" + port + path, body, headers);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.hookbridge.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.Map;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -20,6 +21,12 @@ public final class Signatures {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The headers GitHub sends with a JSON event, signed with {@code secret}. */
+    public static Map<String, String> githubHeaders(String secret, String event, String delivery, byte[] body) {
+        return Map.of("Content-Type", "application/json", "X-GitHub-Event", event, "X-GitHub-Delivery", delivery,
+                "X-Hub-Signature-256", github(secret, body));
     }
 
     /** The X-Hub-Signature-256 value GitHub sends. */
