@@ -1,32 +1,41 @@
 package io.hookbridge.source;
 
-import java.util.Map;
+import java.util.Locale;
 
 import io.hookbridge.inbox.InboxHeaders;
 import io.hookbridge.inbox.InboxUnavailableException;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import org.apache.camel.Consumer;
-import org.apache.camel.Endpoint;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.DefaultConsumer;
-import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a platform-http consumer on the endpoint's path and wraps the route: before it, the raw body is read within
- * limits and the verifier runs; after it, the reply is shaped. The provider gets the route's status and body (the
- * inbox receipt), a 4xx with a short JSON reason when its request is refused, or 503 when the event could not be
- * stored, so it retries. Only the content type leaves as a header: request headers are never echoed.
+ * Serves one webhook path on the gateway's HTTP server (the Vert.x router of Camel's platform-http).
+ * <p>
+ * The body is read on the event loop, as the exact bytes that arrived, within a size limit (413) and a deadline (408):
+ * a slow or oversized sender costs a connection, never one of the worker threads the routes run on. Only then does
+ * the exchange go to a worker: the verifier (401 and friends), then the route. The provider gets the status and body
+ * the route set (the inbox receipt), a short JSON error when its request is refused, or 503 when the event could not
+ * be stored so that it retries. No request header is echoed back, and query parameters do not become headers.
  */
 public class WebhookReceiverConsumer extends DefaultConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiverConsumer.class);
 
     private final WebhookReceiverEndpoint endpoint;
-    private Consumer http;
+    private Route route;
 
     public WebhookReceiverConsumer(WebhookReceiverEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -34,95 +43,175 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
     }
 
     @Override
-    protected void doInit() throws Exception {
-        super.doInit();
-        Endpoint platformHttp = getEndpoint().getCamelContext().getEndpoint("platform-http:" + endpoint.getPath()
-                + "?httpMethodRestrict=" + endpoint.getHttpMethods() + "&useBodyHandler=false&muteException=true");
-        http = platformHttp.createConsumer(this::handle);
-        ServiceHelper.initService(http);
-    }
-
-    @Override
     protected void doStart() throws Exception {
         super.doStart();
-        ServiceHelper.startService(http);
+        PlatformHttpComponent http = getEndpoint().getCamelContext().getComponent("platform-http",
+                PlatformHttpComponent.class);
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(getEndpoint().getCamelContext(),
+                VertxPlatformHttpRouter.getRouterNameFromPort(http.getEngine().getServerPort()));
+        route = router.route(endpoint.getPath());
+        for (String method : endpoint.getHttpMethods().split(",")) {
+            route.method(HttpMethod.valueOf(method.trim().toUpperCase(Locale.ROOT)));
+        }
+        route.handler(this::receive);
+        http.addHttpEndpoint(endpoint.getPath(), endpoint.getHttpMethods(), null, null, this);
     }
 
     @Override
     protected void doStop() throws Exception {
-        ServiceHelper.stopService(http);
+        if (route != null) {
+            route.remove();
+            route = null;
+            getEndpoint().getCamelContext().getComponent("platform-http", PlatformHttpComponent.class)
+                    .removeHttpEndpoint(endpoint.getPath());
+        }
         super.doStop();
     }
 
-    @Override
-    protected void doShutdown() throws Exception {
-        ServiceHelper.stopAndShutdownService(http);
-        super.doShutdown();
+    /** On the event loop: collect the body, then hand over to a worker. */
+    private void receive(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        long max = endpoint.getMaxBodySize();
+        String declared = request.getHeader("Content-Length");
+        if (declared != null && declared.length() < 19 && declared.chars().allMatch(Character::isDigit)
+                && Long.parseLong(declared) > max) {
+            refuse(ctx, tooLarge(max), true);
+            return;
+        }
+        Vertx vertx = ctx.vertx();
+        Buffer body = Buffer.buffer();
+        long deadline = vertx.setTimer(endpoint.getBodyTimeout(), id -> refuse(ctx,
+                new WebhookRejection(408, "the request body did not arrive within " + endpoint.getBodyTimeout() + " ms"),
+                true));
+        request.handler(chunk -> {
+            if (ctx.response().ended()) {
+                return;
+            }
+            if (body.length() + chunk.length() > max) {
+                vertx.cancelTimer(deadline);
+                refuse(ctx, tooLarge(max), true);
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        request.exceptionHandler(e -> vertx.cancelTimer(deadline));
+        request.endHandler(end -> {
+            vertx.cancelTimer(deadline);
+            if (!ctx.response().ended()) {
+                vertx.executeBlocking(() -> process(request, body.getBytes()), false)
+                        .onComplete(done -> respond(ctx, done.succeeded() ? done.result() : internalError(done.cause())));
+            }
+        });
+        request.resume();
     }
 
-    private void handle(Exchange exchange) {
-        Message m = exchange.getMessage();
+    /** What the provider gets: status, content type, body. */
+    private record Reply(int status, String contentType, Object body) {
+    }
+
+    /** On a worker: build the exchange, verify, run the route, shape the reply. */
+    private Reply process(HttpServerRequest request, byte[] body) {
+        Exchange exchange = createExchange(false);
         try {
-            // a caller must not set what only sources and the inbox may say
-            m.getHeaders().keySet().removeIf(name -> name.regionMatches(true, 0, InboxHeaders.PREFIX, 0,
-                    InboxHeaders.PREFIX.length()));
-            Object body = m.getBody();
-            byte[] bytes = body instanceof HttpServerRequest request
-                    ? RequestBody.read(request, endpoint.getMaxBodySize(), endpoint.getBodyTimeout())
-                    : m.getBody(byte[].class);
-            m.setBody(bytes == null ? new byte[0] : bytes);
+            Message m = exchange.getMessage();
+            request.headers().forEach(h -> {
+                // a caller must not set what only Camel, the sources and the inbox may say
+                if (!startsWithIgnoreCase(h.getKey(), "camel") && !startsWithIgnoreCase(h.getKey(), InboxHeaders.PREFIX)
+                        && !startsWithIgnoreCase(h.getKey(), "org.apache.camel")) {
+                    m.setHeader(h.getKey(), h.getValue());
+                }
+            });
+            m.setHeader(Exchange.HTTP_METHOD, request.method().name());
+            m.setHeader(Exchange.HTTP_PATH, request.path());
+            m.setHeader(Exchange.HTTP_URI, request.uri());
+            m.setHeader(Exchange.HTTP_QUERY, request.query());
             if (endpoint.getSource() != null) {
                 m.setHeader(InboxHeaders.SOURCE, endpoint.getSource());
             }
-            if (endpoint.getVerifier() != null) {
-                endpoint.getVerifier().process(exchange);
+            m.setBody(body);
+            try {
+                if (endpoint.getVerifier() != null) {
+                    endpoint.getVerifier().process(exchange);
+                }
+                getProcessor().process(exchange);
+            } catch (Exception e) {
+                exchange.setException(e);
             }
-            getProcessor().process(exchange);
-        } catch (Exception e) {
-            exchange.setException(e);
-        }
-        Exception failure = exchange.getException();
-        if (failure != null) {
-            exchange.setException(null);
-            replyWithError(exchange, failure);
-        } else {
-            keepOnlyReplyHeaders(exchange.getMessage());
+            return exchange.getException() != null ? error(exchange.getException()) : routeReply(exchange.getMessage());
+        } finally {
+            releaseExchange(exchange, false);
         }
     }
 
-    private void replyWithError(Exchange exchange, Exception failure) {
-        Message m = exchange.getMessage();
-        int status;
-        String reason;
+    /** The route's answer; a route that set no status answers 200 with an empty body (never the request back). */
+    private static Reply routeReply(Message m) {
+        Integer status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        if (status == null) {
+            return new Reply(200, null, null);
+        }
+        return new Reply(status, m.getHeader(Exchange.CONTENT_TYPE, String.class), m.getBody());
+    }
+
+    private Reply error(Exception failure) {
         if (failure instanceof WebhookRejection rejection) {
-            status = rejection.getStatus();
-            reason = rejection.getMessage();
-            LOG.info("Refused a webhook on {}: {} {}", endpoint.getPath(), status, reason);
-        } else if (org.apache.camel.util.ObjectHelper.getException(InboxUnavailableException.class, failure) != null) {
-            status = 503;
-            reason = "the event could not be stored; retry later";
-            LOG.error("Could not store a webhook received on {}", endpoint.getPath(), failure);
-        } else {
-            status = 500;
-            reason = "internal error";
-            LOG.error("Failed handling a webhook received on {}", endpoint.getPath(), failure);
+            LOG.info("Refused a webhook on {}: {} {}", endpoint.getPath(), rejection.getStatus(), rejection.getMessage());
+            return json(rejection.getStatus(), rejection.getMessage());
         }
-        m.getHeaders().clear();
-        m.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        m.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        m.setBody(Json.error(reason));
+        if (ObjectHelper.getException(InboxUnavailableException.class, failure) != null) {
+            LOG.error("Could not store a webhook received on {}", endpoint.getPath(), failure);
+            return json(503, "the event could not be stored; retry later");
+        }
+        return internalError(failure);
     }
 
-    private static void keepOnlyReplyHeaders(Message m) {
-        Map<String, Object> headers = m.getHeaders();
-        Object status = headers.get(Exchange.HTTP_RESPONSE_CODE);
-        Object contentType = headers.get(Exchange.CONTENT_TYPE);
-        headers.clear();
-        if (status != null) {
-            headers.put(Exchange.HTTP_RESPONSE_CODE, status);
+    private Reply internalError(Throwable failure) {
+        LOG.error("Failed handling a webhook received on {}", endpoint.getPath(), failure);
+        return json(500, "internal error");
+    }
+
+    private static Reply json(int status, String reason) {
+        return new Reply(status, "application/json", Json.error(reason));
+    }
+
+    private void refuse(RoutingContext ctx, WebhookRejection rejection, boolean close) {
+        if (ctx.response().ended()) {
+            return;
         }
-        if (contentType != null) {
-            headers.put(Exchange.CONTENT_TYPE, contentType);
+        LOG.info("Refused a webhook on {}: {} {}", endpoint.getPath(), rejection.getStatus(), rejection.getMessage());
+        if (close) {
+            // the rest of the body is not wanted: do not keep reading it on this connection
+            ctx.response().putHeader("Connection", "close");
         }
+        respond(ctx, json(rejection.getStatus(), rejection.getMessage()));
+    }
+
+    private void respond(RoutingContext ctx, Reply reply) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(reply.status());
+        if (reply.contentType() != null) {
+            response.putHeader("Content-Type", reply.contentType());
+        }
+        Object body = reply.body();
+        if (body == null) {
+            response.end();
+        } else if (body instanceof String text) {
+            response.end(text);
+        } else if (body instanceof byte[] bytes) {
+            response.end(Buffer.buffer(bytes));
+        } else {
+            String text = getEndpoint().getCamelContext().getTypeConverter().tryConvertTo(String.class, body);
+            response.end(text == null ? "" : text);
+        }
+    }
+
+    private static WebhookRejection tooLarge(long max) {
+        return new WebhookRejection(413, "the body is larger than " + max + " bytes");
+    }
+
+    private static boolean startsWithIgnoreCase(String s, String prefix) {
+        return s.regionMatches(true, 0, prefix, 0, prefix.length());
     }
 }

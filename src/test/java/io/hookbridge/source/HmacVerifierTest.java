@@ -97,13 +97,6 @@ class HmacVerifierTest {
     }
 
     @Test
-    void theReasonNeverContainsTheExpectedSignature() {
-        assertThatThrownBy(() -> verify(github("It's a Secret to Everybody"), "Hello, World!",
-                Map.of("X-Hub-Signature-256", "sha256=" + "0".repeat(64)), 0))
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("757107ea"));
-    }
-
-    @Test
     void refusesSettingsThatCannotWork() {
         HmacVerifier v = new HmacVerifier();
         assertThatThrownBy(() -> v.setAlgorithm("HmacNope")).isInstanceOf(Exception.class);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -233,8 +234,7 @@ class WebhookSourcesTest {
         String signature = Base64.getEncoder().encodeToString(
                 Signatures.hmacSha256("shop-secret".getBytes(StandardCharsets.UTF_8), body));
 
-        HttpResponse<String> ok = gateway.post("/hooks/shop", body,
-                Map.of("Content-Type", "application/json", "X-Shopify-Hmac-Sha256", signature));
+        HttpResponse<String> ok = shop(body, Map.of());
         HttpResponse<String> tampered = gateway.post("/hooks/shop", "{}".getBytes(StandardCharsets.UTF_8),
                 Map.of("Content-Type", "application/json", "X-Shopify-Hmac-Sha256", signature));
 
@@ -254,6 +254,68 @@ class WebhookSourcesTest {
             assertThat(status).isEqualTo("HTTP/1.1 408 Request Timeout");
         }
         assertThat(stored("slow")).isZero();
+    }
+
+    @Test
+    void sendersThatTrickleTheirBodiesDoNotHoldUpOthers() throws Exception {
+        List<java.net.Socket> slow = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) { // twice the worker threads
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port());
+                socket.getOutputStream().write(("POST /hooks/github HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                        + "\r\nContent-Length: 1000\r\n\r\n{\"a\":").getBytes(StandardCharsets.UTF_8));
+                socket.getOutputStream().flush();
+                slow.add(socket);
+            }
+            long started = System.nanoTime();
+            HttpResponse<String> response = github("push", UUID.randomUUID().toString(), "{}");
+
+            assertThat(response.statusCode()).isEqualTo(202);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        } finally {
+            for (java.net.Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsCutOffWith413() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(5000);
+            var out = socket.getOutputStream();
+            out.write("POST /hooks/github HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            String chunk = "x".repeat(1000);
+            for (int i = 0; i < 3; i++) {
+                out.write((Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n").getBytes(StandardCharsets.UTF_8));
+            }
+            out.flush();
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            assertThat(status).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
+        }
+    }
+
+    @Test
+    void callerSetHookbridgeHeadersAreIgnored() throws Exception {
+        // the generic HMAC source sets no idempotency key: a caller's own must not make a new event a duplicate
+        byte[] first = "{\"n\":1}".getBytes(StandardCharsets.UTF_8);
+        byte[] second = "{\"n\":2}".getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> a = shop(first, Map.of("HookbridgeIdempotencyKey", "same", "CamelHttpResponseCode", "500"));
+        HttpResponse<String> b = shop(second, Map.of("HookbridgeIdempotencyKey", "same"));
+
+        assertThat(a.statusCode()).isEqualTo(202);
+        assertThat(b.statusCode()).isEqualTo(202);
+        assertThat(Http.eventId(b)).isNotEqualTo(Http.eventId(a));
+    }
+
+    static HttpResponse<String> shop(byte[] body, Map<String, String> extra) throws Exception {
+        Map<String, String> headers = new java.util.HashMap<>(extra);
+        headers.put("Content-Type", "application/json");
+        headers.put("X-Shopify-Hmac-Sha256", Base64.getEncoder().encodeToString(
+                Signatures.hmacSha256("shop-secret".getBytes(StandardCharsets.UTF_8), body)));
+        return gateway.post("/hooks/shop", body, headers);
     }
 
     static HttpResponse<String> standard(String secret, String id, long timestamp, String json) throws Exception {
