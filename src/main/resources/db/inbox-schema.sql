@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS hb_event (
     idempotency_key VARCHAR(300),
     event_type      VARCHAR(200),
     source          VARCHAR(200),
-    content_type    VARCHAR(300),
+    content_type    VARCHAR(8192),
     headers         LONGVARCHAR,
     body            VARBINARY(67108864),
     received_at     BIGINT        NOT NULL

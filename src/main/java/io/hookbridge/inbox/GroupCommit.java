@@ -87,20 +87,25 @@ final class GroupCommit implements AutoCloseable {
     /** Queues {@code work}; the future completes once its transaction is committed (or fails with the cause). */
     <T> CompletableFuture<T> submit(Work<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        if (!running) {
-            result.completeExceptionally(new IllegalStateException("the inbox store is stopped"));
-            return result;
-        }
         try {
             // a full queue means the database cannot keep up: wait a little (back pressure), then give up
-            if (!queue.offer(new Job<>(work, result), 5, TimeUnit.SECONDS)) {
-                result.completeExceptionally(new SQLException("the inbox writer queue is full"));
+            if (!running || !queue.offer(new Job<>(work, result), 5, TimeUnit.SECONDS)) {
+                result.completeExceptionally(new SQLException(running ? "the inbox writer queue is full"
+                        : "the inbox store is stopped"));
+            } else if (!thread.isAlive()) {
+                failQueued(); // the writer ended between the check and the offer
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result.completeExceptionally(e);
         }
         return result;
+    }
+
+    private void failQueued() {
+        List<Job<?>> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(job -> job.result().completeExceptionally(new SQLException("the inbox store is stopped")));
     }
 
     private void loop() {
@@ -121,14 +126,12 @@ final class GroupCommit implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (RuntimeException | Error e) {
-                LOG.error("Inbox writer failed", e);
-                batch.forEach(job -> job.result().completeExceptionally(e));
             } finally {
                 batch.clear();
             }
         }
         closeConnection();
+        failQueued();
     }
 
     /** Runs the jobs in one transaction; false if it failed with more than one job (the caller then splits). */
@@ -140,7 +143,8 @@ final class GroupCommit implements AutoCloseable {
                 results[i] = jobs.get(i).work().run(t);
             }
             t.connection().commit();
-        } catch (SQLException | RuntimeException e) {
+        } catch (Throwable e) {
+            // whatever failed (SQL, a bug, out of memory), nothing of this batch may be committed by a later one
             rollback();
             if (jobs.size() > 1) {
                 return false;

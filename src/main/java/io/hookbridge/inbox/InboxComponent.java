@@ -86,7 +86,7 @@ public class InboxComponent extends DefaultComponent {
             config.setPoolName("hookbridge-inbox");
             ownPool = new HikariDataSource(config);
             dataSource = ownPool;
-            LOG.info("Inbox store: {}", url.replaceAll(";.*", ""));
+            LOG.info("Inbox store: {}", withoutCredentials(url));
         }
         tuneHsqldb();
         store = new InboxStore(dataSource);
@@ -130,6 +130,11 @@ public class InboxComponent extends DefaultComponent {
             lock = null;
         }
         super.doStop();
+    }
+
+    /** A JDBC URL fit for a log: no parameters (they may hold a password) and no user:password@. */
+    static String withoutCredentials(String url) {
+        return url.replaceAll("[;?].*", "").replaceAll("//[^/@]*@", "//");
     }
 
     /**
@@ -185,6 +190,20 @@ public class InboxComponent extends DefaultComponent {
             }
         }
         return list;
+    }
+
+    /**
+     * Subscription names are global (one delivery state per name): two routes may not share one, even on different
+     * inboxes.
+     */
+    void checkUnique(String subscription, Route route) {
+        for (Route other : getCamelContext().getRoutes()) {
+            if (other != route && other.getEndpoint() instanceof InboxEndpoint e && e.getComponent() == this
+                    && subscription.equals(InboxEndpoint.subscriptionName(other))) {
+                throw new IllegalArgumentException("Routes " + route.getRouteId() + " and " + other.getRouteId()
+                        + " are both subscription " + subscription + ": give each its own id");
+            }
+        }
     }
 
     /** The running subscription of that name, or null. */

@@ -2,25 +2,25 @@ package io.hookbridge.inbox;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.DefaultConsumer;
-import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,20 +29,26 @@ import org.slf4j.LoggerFactory;
  * events its inbox stores in memory right after their commit, and polls the database for what memory does not hold:
  * deliveries left over from before a restart, retries that fell due, and overflow when it is busy.
  * <p>
- * Each subscription has its own worker threads ({@code concurrency}) and in-memory queue ({@code bufferSize}), so a
- * slow or dead destination only ever holds up itself.
+ * Each subscription has its own worker threads ({@code concurrency}) and bounded queue ({@code bufferSize}, and at
+ * most {@link #BUFFERED_BYTES} of bodies held in memory), so a slow or dead destination only ever holds up itself.
  */
 public class InboxConsumer extends DefaultConsumer {
 
+    /** Bodies held in memory per subscription; beyond that, workers read them from the database when they get there. */
+    static final long BUFFERED_BYTES = 8 * 1024 * 1024;
+
     private static final Logger LOG = LoggerFactory.getLogger(InboxConsumer.class);
+    private static final long WRITE_TIMEOUT_SECONDS = 60;
 
     private final InboxEndpoint endpoint;
     private final RetrySchedule schedule;
+    private final BlockingQueue<Delivery> queue;
     /** Deliveries queued or running here: the poll never hands out one of these twice. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicLong bufferedBytes = new AtomicLong();
     private final AtomicBoolean polling = new AtomicBoolean();
     private String subscription;
-    private volatile ThreadPoolExecutor workers;
+    private ExecutorService workers;
     private ScheduledFuture<?> poller;
     private volatile boolean paused;
 
@@ -50,6 +56,7 @@ public class InboxConsumer extends DefaultConsumer {
         super(endpoint, processor);
         this.endpoint = endpoint;
         this.schedule = RetrySchedule.parse(endpoint.getRetrySchedule());
+        this.queue = new LinkedBlockingQueue<>(endpoint.getBufferSize());
     }
 
     public String getSubscription() {
@@ -64,30 +71,23 @@ public class InboxConsumer extends DefaultConsumer {
     protected void doInit() throws Exception {
         super.doInit();
         subscription = InboxEndpoint.subscriptionName(getRoute());
-        for (InboxComponent.Subscriber other : endpoint.getComponent().subscribers(endpoint.getName())) {
-            if (other.consumer() != this && other.name().equals(subscription)) {
-                throw new IllegalArgumentException("Two routes consume inbox:" + endpoint.getName()
-                        + " as subscription " + subscription + ": give each its own route id");
-            }
-        }
+        endpoint.getComponent().checkUnique(subscription, getRoute());
     }
 
     @Override
     protected void doStart() throws Exception {
         super.doStart();
         InboxComponent component = endpoint.getComponent();
-        paused = component.getStore().register(subscription, endpoint.getName(), System.currentTimeMillis()).get();
-        int threads = endpoint.getConcurrency();
-        ThreadPoolProfile profile = new ThreadPoolProfile("inbox-" + subscription);
-        profile.setPoolSize(threads);
-        profile.setMaxPoolSize(threads);
-        profile.setMaxQueueSize(endpoint.getBufferSize());
-        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
-        ExecutorService pool = getEndpoint().getCamelContext().getExecutorServiceManager()
-                .newThreadPool(this, "inbox-" + subscription, profile);
-        workers = (ThreadPoolExecutor) pool;
+        paused = component.getStore().register(subscription, endpoint.getName(), System.currentTimeMillis())
+                .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         if (paused) {
             LOG.warn("Subscription {} is paused: its deliveries wait until it is resumed", subscription);
+        }
+        int threads = endpoint.getConcurrency();
+        workers = getEndpoint().getCamelContext().getExecutorServiceManager()
+                .newFixedThreadPool(this, "inbox-" + subscription, threads);
+        for (int i = 0; i < threads; i++) {
+            workers.execute(this::work);
         }
         poller = component.getScheduler().scheduleWithFixedDelay(this::poll, 0, endpoint.getPollInterval(),
                 TimeUnit.MILLISECONDS);
@@ -98,49 +98,63 @@ public class InboxConsumer extends DefaultConsumer {
         if (poller != null) {
             poller.cancel(false);
         }
+        // what is queued goes back to the database; attempts under way finish (their outcome is recorded if it is
+        // still the latest word on the delivery)
+        List<Delivery> unstarted = new ArrayList<>();
+        queue.drainTo(unstarted);
+        unstarted.forEach(this::forget);
+        if (!unstarted.isEmpty()) {
+            endpoint.getComponent().getStore().release(subscription, unstarted.stream().map(Delivery::eventId).toList())
+                    .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
         if (workers != null) {
-            // what is queued but not started goes back to the database; running attempts may finish
-            workers.getQueue().clear();
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(workers);
             workers = null;
-            List<String> unstarted = List.copyOf(inFlight);
-            inFlight.clear();
-            if (!unstarted.isEmpty()) {
-                endpoint.getComponent().getStore().release(subscription, unstarted).get(10, TimeUnit.SECONDS);
-            }
         }
         super.doStop();
     }
 
-    /** True if a delivery handed over in memory now would be worked on (the producer leases it for us). */
-    boolean isAccepting() {
-        ThreadPoolExecutor pool = workers;
-        return isRunAllowed() && !paused && pool != null && pool.getQueue().remainingCapacity() > 0;
+    /**
+     * Whether a delivery of an event with a body of that size, handed over in memory now, would be queued here (the
+     * producer then leases it for this instance).
+     */
+    boolean isAccepting(int bodySize) {
+        return isRunAllowed() && !paused && queue.remainingCapacity() > 0
+                && bufferedBytes.get() + bodySize <= BUFFERED_BYTES;
     }
 
-    /** Hands over a delivery; if it cannot be queued now, it goes back to the database for a later poll. */
+    /** Hands over a delivery stored a moment ago; if it cannot be queued now, it goes back to the database. */
     void offer(Delivery delivery) {
-        String id = delivery.event().id();
-        ExecutorService pool = workers;
+        enqueue(delivery, true);
+    }
+
+    private void enqueue(Delivery delivery, boolean leasedForUs) {
+        String id = delivery.eventId();
         if (!inFlight.add(id)) {
-            // already being worked on here (a poll raced a finishing attempt): that attempt records the outcome
+            // being worked on here already (a poll raced a finishing attempt): give back the lease just taken, so
+            // that the delivery is not left waiting for it to expire
+            endpoint.getComponent().getStore().release(subscription, List.of(id));
             return;
         }
-        try {
-            if (pool == null) {
-                throw new RejectedExecutionException("stopped");
+        long bytes = delivery.bodySize();
+        bufferedBytes.addAndGet(bytes);
+        if (!isRunAllowed() || !queue.offer(delivery)) {
+            forget(delivery);
+            if (leasedForUs) {
+                endpoint.getComponent().getStore().release(subscription, List.of(id));
             }
-            pool.execute(() -> deliver(delivery));
-        } catch (RejectedExecutionException full) {
-            inFlight.remove(id);
-            endpoint.getComponent().getStore().release(subscription, List.of(id));
         }
+    }
+
+    private void forget(Delivery delivery) {
+        inFlight.remove(delivery.eventId());
+        bufferedBytes.addAndGet(-delivery.bodySize());
     }
 
     /** Pauses (410 Gone, or an operator) or resumes; resuming polls at once. */
     public void setPaused(boolean pause, String reason) throws Exception {
         endpoint.getComponent().getStore().setPaused(subscription, System.currentTimeMillis(), pause ? reason : null)
-                .get();
+                .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         paused = pause;
         if (!pause) {
             endpoint.getComponent().getScheduler().execute(this::poll);
@@ -152,54 +166,75 @@ public class InboxConsumer extends DefaultConsumer {
             return;
         }
         try {
-            ThreadPoolExecutor pool = workers;
-            int room = pool == null ? 0 : pool.getQueue().remainingCapacity();
-            if (room <= 0) {
-                return;
+            int room = queue.remainingCapacity();
+            if (room > 0) {
+                long now = System.currentTimeMillis();
+                List<Delivery> due = endpoint.getComponent().getStore()
+                        .claimDue(subscription, now, room, now + endpoint.getComponent().getLeaseTime())
+                        .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                due.forEach(d -> enqueue(d, true));
             }
-            long now = System.currentTimeMillis();
-            List<Delivery> due = endpoint.getComponent().getStore()
-                    .claimDue(subscription, now, room, now + endpoint.getComponent().getLeaseTime()).get();
-            due.forEach(this::offer);
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            // never let an exception end the scheduled polling: the next poll tries again
             LOG.warn("Subscription {}: polling for due deliveries failed: {}", subscription, e.toString());
         } finally {
             polling.set(false);
         }
     }
 
-    private void deliver(Delivery delivery) {
-        String eventId = delivery.event().id();
-        try {
-            if (paused || !isRunAllowed()) {
-                endpoint.getComponent().getStore().release(subscription, List.of(eventId)).get();
+    /** One worker thread: takes deliveries until the subscription stops. */
+    private void work() {
+        while (isRunAllowed()) {
+            Delivery delivery;
+            try {
+                delivery = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             }
-            long started = System.currentTimeMillis();
-            Exchange exchange = createExchange(false);
-            AttemptResult result;
-            try {
-                fill(exchange, delivery);
-                getProcessor().process(exchange);
-                result = exchange.getException() == null
-                        ? AttemptResult.delivered(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class))
-                        : AttemptResult.failed(exchange.getException(), Instant.now());
-            } catch (Exception e) {
-                result = AttemptResult.failed(e, Instant.now());
-            } finally {
-                releaseExchange(exchange, false);
+            if (delivery != null) {
+                try {
+                    deliver(delivery);
+                } catch (Throwable e) {
+                    // the outcome could not be stored: the lease runs out and the delivery is tried again
+                    LOG.error("Subscription {}: could not record the attempt on event {}", subscription,
+                            delivery.eventId(), e);
+                } finally {
+                    forget(delivery);
+                }
             }
-            record(delivery, started, System.currentTimeMillis(), result);
-        } catch (Exception e) {
-            // the outcome could not be stored: the lease runs out and the delivery is tried again (at least once)
-            LOG.error("Subscription {}: could not record the attempt on event {}", subscription, eventId, e);
-        } finally {
-            inFlight.remove(eventId);
         }
     }
 
-    private void fill(Exchange exchange, Delivery delivery) {
-        Event e = delivery.event();
+    private void deliver(Delivery delivery) throws Exception {
+        InboxStore store = endpoint.getComponent().getStore();
+        if (paused) {
+            store.release(subscription, List.of(delivery.eventId())).get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return;
+        }
+        Event event = delivery.event() != null ? delivery.event() : store.event(delivery.eventId());
+        if (event == null) {
+            LOG.warn("Subscription {}: event {} is gone from the store", subscription, delivery.eventId());
+            return;
+        }
+        long started = System.currentTimeMillis();
+        Exchange exchange = createExchange(false);
+        AttemptResult result;
+        try {
+            fill(exchange, event, delivery.attempts() + 1);
+            getProcessor().process(exchange);
+            result = exchange.getException() == null
+                    ? AttemptResult.delivered(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class))
+                    : AttemptResult.failed(exchange.getException(), Instant.now());
+        } catch (Exception e) {
+            result = AttemptResult.failed(e, Instant.now());
+        } finally {
+            releaseExchange(exchange, false);
+        }
+        record(delivery, started, System.currentTimeMillis(), result);
+    }
+
+    private void fill(Exchange exchange, Event e, int attempt) {
         exchange.setPattern(ExchangePattern.InOnly);
         Message m = exchange.getMessage();
         for (Map.Entry<String, String> h : e.headers().entrySet()) {
@@ -214,20 +249,21 @@ public class InboxConsumer extends DefaultConsumer {
         m.setHeader(InboxHeaders.IDEMPOTENCY_KEY, e.idempotencyKey());
         m.setHeader(InboxHeaders.INBOX, e.inbox());
         m.setHeader(InboxHeaders.SUBSCRIPTION, subscription);
-        m.setHeader(InboxHeaders.ATTEMPT, delivery.attempts() + 1);
+        m.setHeader(InboxHeaders.ATTEMPT, attempt);
         m.setHeader(InboxHeaders.RECEIVED_AT, e.receivedAt());
         m.setBody(e.body());
     }
 
     private void record(Delivery d, long started, long finished, AttemptResult result) throws Exception {
-        String eventId = d.event().id();
         int attempt = d.attempts() + 1;
         String status = InboxStore.PENDING;
         long next = finished;
         switch (result.verdict()) {
             case DELIVERED -> status = InboxStore.DELIVERED;
             case DEAD -> status = InboxStore.DEAD;
-            case PAUSE -> paused = true;
+            case PAUSE -> {
+                // kept pending, due as soon as the subscription is resumed
+            }
             case RETRY -> {
                 Duration delay = schedule.nextDelay(attempt, result.retryAfter(), ThreadLocalRandom.current().nextDouble())
                         .orElse(null);
@@ -238,12 +274,22 @@ public class InboxConsumer extends DefaultConsumer {
                 }
             }
         }
-        endpoint.getComponent().getStore().recordAttempt(d, started, finished - started, result, status, next).get();
+        boolean latest = endpoint.getComponent().getStore()
+                .recordAttempt(d, started, finished - started, result, status, next)
+                .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        if (!latest) {
+            LOG.warn("Event {} to {}: attempt {} finished after a newer one; its outcome ({}) is not recorded",
+                    d.eventId(), subscription, attempt, result.verdict());
+            return;
+        }
         switch (result.verdict()) {
-            case DELIVERED -> LOG.debug("Event {} delivered to {} (attempt {})", eventId, subscription, attempt);
-            case PAUSE -> LOG.warn("Subscription {} paused: the destination answered {} on event {}; its deliveries "
-                    + "are kept until it is resumed", subscription, result.error(), eventId);
-            default -> LOG.warn("Event {} to {}: attempt {} failed ({}), {}", eventId, subscription, attempt,
+            case DELIVERED -> LOG.debug("Event {} delivered to {} (attempt {})", d.eventId(), subscription, attempt);
+            case PAUSE -> {
+                paused = true;
+                LOG.warn("Subscription {} paused: the destination answered {} on event {}; its deliveries are kept "
+                        + "until it is resumed", subscription, result.error(), d.eventId());
+            }
+            default -> LOG.warn("Event {} to {}: attempt {} failed ({}), {}", d.eventId(), subscription, attempt,
                     result.error(), InboxStore.DEAD.equals(status)
                             ? "delivery is dead" : "next attempt at " + Instant.ofEpochMilli(next));
         }

@@ -68,16 +68,14 @@ public final class InboxStore implements AutoCloseable {
             + "content_type, headers, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_DELIVERY = "INSERT INTO hb_delivery (event_id, subscription, status, attempts, "
             + "next_attempt_at, lease_until, updated_at) VALUES (?, ?, 'pending', 0, ?, ?, ?)";
-    private static final String SELECT_DUE = "SELECT e.id, e.inbox, e.idempotency_key, e.event_type, e.source, "
-            + "e.content_type, e.headers, e.body, e.received_at, d.attempts "
-            + "FROM hb_delivery d JOIN hb_event e ON e.id = d.event_id "
-            + "WHERE d.subscription = ? AND d.status = 'pending' AND d.next_attempt_at <= ? "
-            + "AND (d.lease_until IS NULL OR d.lease_until < ?) ORDER BY d.next_attempt_at LIMIT ?";
+    private static final String SELECT_DUE = "SELECT event_id, attempts FROM hb_delivery "
+            + "WHERE subscription = ? AND status = 'pending' AND next_attempt_at <= ? "
+            + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at LIMIT ?";
     private static final String LEASE = "UPDATE hb_delivery SET lease_until = ? WHERE event_id = ? AND subscription = ?";
     private static final String INSERT_ATTEMPT = "INSERT INTO hb_attempt (event_id, subscription, attempt, started_at, "
             + "duration_ms, verdict, http_status, error, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE_DELIVERY = "UPDATE hb_delivery SET status = ?, attempts = ?, next_attempt_at = ?, "
-            + "lease_until = NULL, updated_at = ?, last_error = ? WHERE event_id = ? AND subscription = ?";
+            + "lease_until = NULL, updated_at = ?, last_error = ? WHERE event_id = ? AND subscription = ? AND attempts = ?";
     private static final String FIND_SUBSCRIPTION = "SELECT paused_at FROM hb_subscription WHERE id = ?";
     private static final String INSERT_SUBSCRIPTION = "INSERT INTO hb_subscription (id, inbox, created_at) VALUES (?, ?, ?)";
     private static final String UPDATE_PAUSE = "UPDATE hb_subscription SET paused_at = ?, paused_reason = ? WHERE id = ?";
@@ -126,7 +124,8 @@ public final class InboxStore implements AutoCloseable {
 
     /**
      * Claims up to {@code limit} due deliveries of a subscription, oldest first, and leases them until
-     * {@code leaseUntil} so that no poll hands them out again meanwhile.
+     * {@code leaseUntil} so that no poll hands them out again meanwhile. Only ids: bodies are read by the worker
+     * that delivers them, so a backlog never sits in memory.
      */
     public CompletableFuture<List<Delivery>> claimDue(String subscription, long now, int limit, long leaseUntil) {
         return writer.submit(tx -> {
@@ -138,15 +137,13 @@ public final class InboxStore implements AutoCloseable {
             select.setInt(4, limit);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    Event e = new Event(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), fromJson(rs.getString(7)), rs.getBytes(8), rs.getLong(9));
-                    due.add(new Delivery(e, subscription, rs.getInt(10)));
+                    due.add(new Delivery(rs.getString(1), subscription, rs.getInt(2), null));
                 }
             }
             PreparedStatement lease = tx.prepare(LEASE);
             for (Delivery d : due) {
                 lease.setLong(1, leaseUntil);
-                lease.setString(2, d.event().id());
+                lease.setString(2, d.eventId());
                 lease.setString(3, subscription);
                 lease.executeUpdate();
             }
@@ -178,16 +175,30 @@ public final class InboxStore implements AutoCloseable {
     }
 
     /**
-     * Records one attempt and its consequence in one transaction: the attempt log row, the delivery's new state
-     * ({@code status} with {@code nextAttemptAt} when it stays pending) and, for a 410, the paused subscription.
+     * Records one attempt and its consequence in one transaction: the delivery's new state ({@code status} with
+     * {@code nextAttemptAt} when it stays pending), the attempt log row and, for a 410, the paused subscription.
+     * Returns false, recording nothing, when another attempt was recorded since this one started (e.g. a slow
+     * attempt outlived its lease): the newer word stands.
      */
-    public CompletableFuture<Void> recordAttempt(Delivery d, long startedAt, long durationMs, AttemptResult result,
+    public CompletableFuture<Boolean> recordAttempt(Delivery d, long startedAt, long durationMs, AttemptResult result,
             String status, long nextAttemptAt) {
         int attempt = d.attempts() + 1;
         String error = truncate(result.error());
         return writer.submit(tx -> {
+            PreparedStatement update = tx.prepare(UPDATE_DELIVERY);
+            update.setString(1, status);
+            update.setInt(2, attempt);
+            update.setLong(3, nextAttemptAt);
+            update.setLong(4, startedAt + durationMs);
+            update.setString(5, error);
+            update.setString(6, d.eventId());
+            update.setString(7, d.subscription());
+            update.setInt(8, d.attempts());
+            if (update.executeUpdate() == 0) {
+                return false;
+            }
             PreparedStatement log = tx.prepare(INSERT_ATTEMPT);
-            log.setString(1, d.event().id());
+            log.setString(1, d.eventId());
             log.setString(2, d.subscription());
             log.setInt(3, attempt);
             log.setLong(4, startedAt);
@@ -201,19 +212,10 @@ public final class InboxStore implements AutoCloseable {
             log.setString(8, error);
             log.setString(9, truncate(result.response()));
             log.executeUpdate();
-            PreparedStatement update = tx.prepare(UPDATE_DELIVERY);
-            update.setString(1, status);
-            update.setInt(2, attempt);
-            update.setLong(3, nextAttemptAt);
-            update.setLong(4, startedAt + durationMs);
-            update.setString(5, error);
-            update.setString(6, d.event().id());
-            update.setString(7, d.subscription());
-            update.executeUpdate();
             if (result.verdict() == Verdict.PAUSE) {
                 updatePause(tx, d.subscription(), startedAt + durationMs, error);
             }
-            return null;
+            return true;
         });
     }
 
@@ -251,6 +253,15 @@ public final class InboxStore implements AutoCloseable {
         ps.setString(2, truncate(reason));
         ps.setString(3, subscription);
         ps.executeUpdate();
+    }
+
+    /** One stored event, or null. */
+    public Event event(String eventId) throws SQLException {
+        return read("SELECT id, inbox, idempotency_key, event_type, source, content_type, headers, body, received_at "
+                + "FROM hb_event WHERE id = ?", rs -> rs.next()
+                        ? new Event(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getString(6), fromJson(rs.getString(7)), rs.getBytes(8), rs.getLong(9))
+                        : null, eventId);
     }
 
     /** The state of one delivery, or null if there is none. */

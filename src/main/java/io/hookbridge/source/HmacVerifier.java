@@ -124,6 +124,9 @@ public class HmacVerifier implements Processor {
      * is accepted as well, so a secret that itself contains a comma keeps working.
      */
     public void setSecret(String secret) {
+        if (secret == null || secret.isBlank()) {
+            throw new IllegalArgumentException("the secret must not be empty");
+        }
         this.rawSecret = secret;
         rebuildKeys();
     }

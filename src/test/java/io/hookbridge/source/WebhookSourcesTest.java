@@ -179,6 +179,22 @@ class WebhookSourcesTest {
     }
 
     @Test
+    void overlongProviderValuesAreStoredNotRefused() throws Exception {
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        String delivery = "d".repeat(500);
+        Map<String, String> headers = new java.util.HashMap<>(Signatures.githubHeaders(GITHUB_SECRET, "e".repeat(400),
+                delivery, body));
+        headers.put("Content-Type", "application/json; note=" + "x".repeat(1000));
+
+        HttpResponse<String> first = gateway.post("/hooks/github", body, headers);
+        HttpResponse<String> again = gateway.post("/hooks/github", body, headers);
+
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(again.statusCode()).isEqualTo(200); // a hashed key still recognises the redelivery
+        assertThat(deliveryOf(Http.eventId(first)).header("content-type")).endsWith("x".repeat(1000));
+    }
+
+    @Test
     void theEventTypeComesFromGithubNotFromTheCaller() throws Exception {
         String id = Http.eventId(github("release", UUID.randomUUID().toString(), "{}"));
         await().atMost(Duration.ofSeconds(10)).until(() -> gateway.inbox().getStore().delivery(id, "github-out") != null);

@@ -23,8 +23,8 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class Receiver implements AutoCloseable {
 
-    /** One request as received. */
-    public record Request(String method, String path, Map<String, String> headers, byte[] body) {
+    /** One request as received, and the status it was answered with. */
+    public record Request(String method, String path, Map<String, String> headers, byte[] body, int status) {
         public String header(String name) {
             return headers.get(name.toLowerCase());
         }
@@ -100,11 +100,12 @@ public final class Receiver implements AutoCloseable {
             exchange.close();
             return;
         }
-        requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, body));
         Answer answer = script.poll();
         if (answer == null) {
             answer = new Answer(defaultStatus, Map.of());
         }
+        requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, body,
+                answer.status()));
         answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
         byte[] reply = ("{\"status\":" + answer.status() + "}").getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(answer.status(), reply.length);

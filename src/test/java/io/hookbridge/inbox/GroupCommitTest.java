@@ -1,0 +1,93 @@
+package io.hookbridge.inbox;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.hsqldb.jdbc.JDBCDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Group commit against a real (in-memory) HSQLDB: batching, and a bad job failing alone. */
+class GroupCommitTest {
+
+    JDBCDataSource dataSource;
+    GroupCommit writer;
+
+    @BeforeEach
+    void start() throws Exception {
+        dataSource = new JDBCDataSource();
+        dataSource.setURL("jdbc:hsqldb:mem:gc" + System.nanoTime());
+        dataSource.setUser("SA");
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (id INT PRIMARY KEY)");
+        }
+        writer = new GroupCommit(dataSource, 512, 1000);
+    }
+
+    @AfterEach
+    void stop() {
+        writer.close();
+    }
+
+    CompletableFuture<Integer> insert(int id) {
+        return writer.submit(tx -> {
+            PreparedStatement ps = tx.prepare("INSERT INTO t (id) VALUES (?)");
+            ps.setInt(1, id);
+            return ps.executeUpdate();
+        });
+    }
+
+    List<Integer> rows() throws Exception {
+        List<Integer> ids = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT id FROM t ORDER BY id")) {
+            while (rs.next()) {
+                ids.add(rs.getInt(1));
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void jobsQueuedDuringACommitShareTheNextOneAndABadJobFailsAlone() throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        CompletableFuture<Object> blocker = writer.submit(tx -> {
+            try {
+                hold.await(5, TimeUnit.SECONDS); // keep the writer busy while the next batch queues up
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        List<CompletableFuture<Integer>> jobs = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            jobs.add(insert(i));
+        }
+        CompletableFuture<Integer> duplicate = insert(5); // violates the primary key, in the same batch
+        hold.countDown();
+
+        blocker.get(5, TimeUnit.SECONDS);
+        for (CompletableFuture<Integer> job : jobs) {
+            assertThat(job.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> duplicate.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(java.sql.SQLException.class);
+        assertThat(rows()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+    }
+
+    @Test
+    void afterCloseNothingIsAcceptedAndNothingHangs() {
+        writer.close();
+        assertThatThrownBy(() -> insert(1).get(5, TimeUnit.SECONDS)).hasMessageContaining("stopped");
+    }
+}
