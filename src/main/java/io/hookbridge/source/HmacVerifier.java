@@ -1,15 +1,13 @@
 package io.hookbridge.source;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,22 +19,22 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * Verifies an HMAC signature over the raw request bytes, the shared mechanism behind the provider sources: which
- * header carries the signature, how it is written, what is signed, which secrets are accepted and how recent a
- * signed timestamp must be are all parameters. Comparison is constant-time; a failure says which check failed, never
- * the expected value.
+ * Verifies an HMAC signature over the raw request bytes: the shared mechanism behind the provider sources. Which
+ * header carries the signature, how it is written, what is signed, which secrets are accepted and how recent a signed
+ * timestamp must be are all properties. Comparison is constant-time; a failure says which check failed, never the
+ * expected value.
  */
 public class HmacVerifier implements Processor {
 
-    private List<byte[]> keys = List.of();
+    private Secrets secrets;
     private String secretEncoding = "text";
-    private String rawSecret;
     private String signatureHeader;
     private Pattern signaturePattern = Pattern.compile("(.+)");
     private String algorithm = "HmacSHA256";
     private String encoding = "hex";
     private SignedContent signedContent = new SignedContent("{body}");
     private String timestampHeader;
+    private Pattern timestampPattern = Pattern.compile("(\\d+)");
     private long tolerance = 300;
 
     @Override
@@ -48,26 +46,23 @@ public class HmacVerifier implements Processor {
     }
 
     /** Throws a 401 rejection unless one of the signatures in the request matches one of the accepted secrets. */
-    void verify(byte[] body, java.util.function.UnaryOperator<String> headers, long nowSeconds)
-            throws WebhookRejection {
-        String header = headers.apply(signatureHeader);
-        if (header == null || header.isBlank()) {
+    void verify(byte[] body, UnaryOperator<String> headers, long nowSeconds) throws WebhookRejection {
+        String header = Headers.first(headers, signatureHeader);
+        if (header == null) {
             throw new WebhookRejection(401, "missing " + signatureHeader + " header");
         }
-        if (timestampHeader != null) {
-            checkTimestamp(headers.apply(timestampHeader), nowSeconds);
-        }
+        String timestamp = timestampHeader == null ? null : timestamp(headers, nowSeconds);
         List<byte[]> candidates = candidates(header);
         if (candidates.isEmpty()) {
             throw new WebhookRejection(401, "malformed " + signatureHeader + " header");
         }
-        byte[] content = signedContent.render(body, headers);
+        byte[] content = signedContent.render(body, headers, timestamp);
         if (content == null) {
             throw new WebhookRejection(401, "missing a signed header (" + String.join(", ", signedContent.headerNames())
                     + ")");
         }
         boolean match = false;
-        for (byte[] key : keys) {
+        for (byte[] key : secrets.keys()) {
             byte[] expected = hmac(key, content);
             for (byte[] candidate : candidates) {
                 // no early exit: the time taken does not tell which secret or signature came close
@@ -79,19 +74,26 @@ public class HmacVerifier implements Processor {
         }
     }
 
-    private void checkTimestamp(String value, long nowSeconds) throws WebhookRejection {
-        if (value == null || value.isBlank()) {
+    /** The signed timestamp, checked against the tolerance. */
+    private String timestamp(UnaryOperator<String> headers, long nowSeconds) throws WebhookRejection {
+        String value = Headers.first(headers, timestampHeader);
+        if (value == null) {
             throw new WebhookRejection(401, "missing " + timestampHeader + " header");
         }
+        Matcher m = timestampPattern.matcher(value);
         long ts;
         try {
-            ts = Long.parseLong(value.trim());
+            if (!m.find()) {
+                throw new NumberFormatException();
+            }
+            ts = Long.parseLong(m.groupCount() >= 1 ? m.group(1) : m.group());
         } catch (NumberFormatException e) {
-            throw new WebhookRejection(401, "malformed " + timestampHeader + " header");
+            throw new WebhookRejection(401, "malformed timestamp in " + timestampHeader);
         }
         if (Math.abs(nowSeconds - ts) > tolerance) {
             throw new WebhookRejection(401, "timestamp outside the " + tolerance + " s tolerance");
         }
+        return Long.toString(ts);
     }
 
     private List<byte[]> candidates(String header) {
@@ -119,65 +121,20 @@ public class HmacVerifier implements Processor {
         }
     }
 
-    /**
-     * The accepted secrets, comma-separated so that a new one can be added before the old is retired. The whole value
-     * is accepted as well, so a secret that itself contains a comma keeps working.
-     */
+    /** The accepted secrets; see {@link Secrets} for rotation lists. */
     public void setSecret(String secret) {
-        if (secret == null || secret.isBlank()) {
-            throw new IllegalArgumentException("the secret must not be empty");
-        }
-        this.rawSecret = secret;
-        rebuildKeys();
+        this.secrets = Secrets.parse(secret, secretEncoding);
     }
 
     /** How a secret turns into key bytes: {@code text} (UTF-8), {@code base64}, or {@code whsec} ({@code whsec_} + base64). */
     public void setSecretEncoding(String secretEncoding) {
-        String e = secretEncoding.toLowerCase(Locale.ROOT);
-        if (!Set.of("text", "base64", "whsec").contains(e)) {
-            throw new IllegalArgumentException("secretEncoding must be text, base64 or whsec");
-        }
-        this.secretEncoding = e;
-        rebuildKeys();
-    }
-
-    private void rebuildKeys() {
-        if (rawSecret == null) {
-            return;
-        }
-        Set<String> secrets = new LinkedHashSet<>();
-        secrets.add(rawSecret.trim());
-        for (String s : rawSecret.split(",")) {
-            if (!s.isBlank()) {
-                secrets.add(s.trim());
-            }
-        }
-        List<byte[]> list = new ArrayList<>();
-        for (String s : secrets) {
-            byte[] key = key(s, secretEncoding);
-            if (key != null) {
-                list.add(key);
-            }
-        }
-        if (list.isEmpty()) {
-            throw new IllegalArgumentException("no usable secret (encoding " + secretEncoding + ")");
-        }
-        this.keys = List.copyOf(list);
-    }
-
-    /** The key bytes of one secret, or null if it is not written in that encoding. */
-    static byte[] key(String secret, String encoding) {
-        if ("text".equals(encoding)) {
-            return secret.getBytes(StandardCharsets.UTF_8);
-        }
-        String base64 = "whsec".equals(encoding) && secret.startsWith("whsec_") ? secret.substring(6) : secret;
-        try {
-            return Base64.getDecoder().decode(base64);
-        } catch (IllegalArgumentException notBase64) {
-            return null;
+        this.secretEncoding = Secrets.checkEncoding(secretEncoding);
+        if (secrets != null) {
+            secrets = Secrets.parse(secrets.raw(), this.secretEncoding);
         }
     }
 
+    /** The request header carrying the signature; several, comma-separated, means the first present. */
     public void setSignatureHeader(String signatureHeader) {
         this.signatureHeader = signatureHeader;
     }
@@ -206,9 +163,17 @@ public class HmacVerifier implements Processor {
         this.signedContent = new SignedContent(template);
     }
 
-    /** A header holding the signed Unix timestamp; when set, requests older or newer than the tolerance fail. */
+    /**
+     * The header holding the signed Unix timestamp (several, comma-separated: the first present); when set, requests
+     * further than the tolerance from now are refused.
+     */
     public void setTimestampHeader(String timestampHeader) {
         this.timestampHeader = timestampHeader == null || timestampHeader.isBlank() ? null : timestampHeader;
+    }
+
+    /** Where the timestamp is within its header: the first group of this regular expression (default: the digits). */
+    public void setTimestampPattern(String timestampPattern) {
+        this.timestampPattern = Pattern.compile(timestampPattern);
     }
 
     /** Seconds a signed timestamp may be away from now. */

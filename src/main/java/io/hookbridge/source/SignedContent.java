@@ -9,16 +9,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a provider signs, as a template: {@code {body}} is the raw body bytes, {@code {header:Name}} a request header,
- * anything else is literal text. Examples: {@code {body}} (GitHub, Shopify),
- * {@code {header:webhook-id}.{header:webhook-timestamp}.{body}} (Standard Webhooks),
- * {@code v0:{header:X-Slack-Request-Timestamp}:{body}} (Slack).
+ * What a provider signs, as a template: {@code {body}} is the raw body bytes, {@code {header:Name}} a request header
+ * ({@code {header:A,B}}: the first of them present), {@code {timestamp}} the signed timestamp, anything else literal
+ * text. Examples: {@code {body}} (GitHub, Shopify), {@code {timestamp}.{body}} (Stripe),
+ * {@code {header:webhook-id}.{timestamp}.{body}} (Standard Webhooks), {@code v0:{timestamp}:{body}} (Slack, Zoom).
  */
 final class SignedContent {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(body|header:([^}]+))}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(body|timestamp|header:([^}]+))}");
 
-    private sealed interface Part permits Literal, Body, Header {
+    private sealed interface Part permits Literal, Body, Timestamp, Header {
     }
 
     private record Literal(byte[] bytes) implements Part {
@@ -27,7 +27,10 @@ final class SignedContent {
     private record Body() implements Part {
     }
 
-    private record Header(String name) implements Part {
+    private record Timestamp() implements Part {
+    }
+
+    private record Header(String names) implements Part {
     }
 
     private final List<Part> parts;
@@ -40,7 +43,11 @@ final class SignedContent {
             if (m.start() > last) {
                 list.add(new Literal(template.substring(last, m.start()).getBytes(StandardCharsets.UTF_8)));
             }
-            list.add(m.group(2) == null ? new Body() : new Header(m.group(2).trim()));
+            if (m.group(2) != null) {
+                list.add(new Header(m.group(2).trim()));
+            } else {
+                list.add("body".equals(m.group(1)) ? new Body() : new Timestamp());
+            }
             last = m.end();
         }
         if (last < template.length()) {
@@ -49,8 +56,13 @@ final class SignedContent {
         this.parts = List.copyOf(list);
     }
 
+    /** Whether the template signs a timestamp (which then must be present and recent). */
+    boolean signsTimestamp() {
+        return parts.stream().anyMatch(Timestamp.class::isInstance);
+    }
+
     /** The bytes to sign, or null when a header the template needs is missing. */
-    byte[] render(byte[] body, UnaryOperator<String> headers) {
+    byte[] render(byte[] body, UnaryOperator<String> headers, String timestamp) {
         if (parts.size() == 1 && parts.get(0) instanceof Body) {
             return body;
         }
@@ -61,7 +73,7 @@ final class SignedContent {
             } else if (part instanceof Body) {
                 out.writeBytes(body);
             } else {
-                String value = headers.apply(((Header) part).name());
+                String value = part instanceof Header header ? Headers.first(headers, header.names()) : timestamp;
                 if (value == null) {
                     return null;
                 }
@@ -71,8 +83,8 @@ final class SignedContent {
         return out.toByteArray();
     }
 
-    /** The header names the template reads. */
+    /** The header names the template reads, for error messages. */
     List<String> headerNames() {
-        return parts.stream().filter(Header.class::isInstance).map(p -> ((Header) p).name()).toList();
+        return parts.stream().filter(Header.class::isInstance).map(p -> ((Header) p).names()).toList();
     }
 }

@@ -130,9 +130,16 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
             }
             m.setBody(body);
             try {
+                if (endpoint.getHandshake() != null) {
+                    endpoint.getHandshake().process(exchange);
+                    if (m.getHeader(Exchange.HTTP_RESPONSE_CODE) != null) {
+                        return routeReply(m);
+                    }
+                }
                 if (endpoint.getVerifier() != null) {
                     endpoint.getVerifier().process(exchange);
                 }
+                describe(m, body);
                 getProcessor().process(exchange);
             } catch (Exception e) {
                 exchange.setException(e);
@@ -140,6 +147,23 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
             return exchange.getException() != null ? error(exchange.getException()) : routeReply(exchange.getMessage());
         } finally {
             releaseExchange(exchange, false);
+        }
+    }
+
+    /** Sets the idempotency key and event type from the provider's headers or JSON body, as configured. */
+    private void describe(Message m, byte[] body) {
+        JsonFields json = new JsonFields(body);
+        set(m, InboxHeaders.IDEMPOTENCY_KEY, endpoint.getIdempotencyHeader(), endpoint.getIdempotencyJsonPath(), json);
+        set(m, InboxHeaders.EVENT_TYPE, endpoint.getEventTypeHeader(), endpoint.getEventTypeJsonPath(), json);
+    }
+
+    private static void set(Message m, String target, String headers, String jsonPath, JsonFields json) {
+        String value = headers == null ? null : Headers.first(name -> m.getHeader(name, String.class), headers);
+        if (value == null && jsonPath != null) {
+            value = json.read(jsonPath);
+        }
+        if (value != null) {
+            m.setHeader(target, value);
         }
     }
 

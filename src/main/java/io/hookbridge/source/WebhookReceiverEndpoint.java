@@ -27,6 +27,22 @@ public class WebhookReceiverEndpoint extends DefaultEndpoint {
                             + "Without one, every request is accepted.")
     private Processor verifier;
 
+    @UriParam(description = "Answers a provider's subscription handshake before verification (e.g. a challenge echo); "
+                            + "when it sets CamelHttpResponseCode, that is the answer and the route does not run")
+    private Processor handshake;
+
+    @UriParam(description = "A request header holding the provider's delivery id, copied to HookbridgeIdempotencyKey")
+    private String idempotencyHeader;
+
+    @UriParam(description = "A request header holding the event type, copied to HookbridgeEventType")
+    private String eventTypeHeader;
+
+    @UriParam(description = "A JSONPath to the provider's event id in a JSON body (e.g. $.id), for HookbridgeIdempotencyKey")
+    private String idempotencyJsonPath;
+
+    @UriParam(description = "A JSONPath to the event type in a JSON body (e.g. $.type), for HookbridgeEventType")
+    private String eventTypeJsonPath;
+
     @UriParam(defaultValue = "1048576", description = "Largest accepted body in bytes; a larger one gets 413")
     private long maxBodySize = 1024 * 1024;
 
@@ -68,6 +84,50 @@ public class WebhookReceiverEndpoint extends DefaultEndpoint {
         this.verifier = verifier;
     }
 
+    public Processor getHandshake() {
+        return handshake;
+    }
+
+    public void setHandshake(Processor handshake) {
+        this.handshake = handshake;
+    }
+
+    public String getIdempotencyHeader() {
+        return idempotencyHeader;
+    }
+
+    public void setIdempotencyHeader(String idempotencyHeader) {
+        this.idempotencyHeader = blankToNull(idempotencyHeader);
+    }
+
+    public String getEventTypeHeader() {
+        return eventTypeHeader;
+    }
+
+    public void setEventTypeHeader(String eventTypeHeader) {
+        this.eventTypeHeader = blankToNull(eventTypeHeader);
+    }
+
+    public String getIdempotencyJsonPath() {
+        return idempotencyJsonPath;
+    }
+
+    public void setIdempotencyJsonPath(String idempotencyJsonPath) {
+        this.idempotencyJsonPath = blankToNull(idempotencyJsonPath);
+    }
+
+    public String getEventTypeJsonPath() {
+        return eventTypeJsonPath;
+    }
+
+    public void setEventTypeJsonPath(String eventTypeJsonPath) {
+        this.eventTypeJsonPath = blankToNull(eventTypeJsonPath);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
     public long getMaxBodySize() {
         return maxBodySize;
     }
@@ -97,6 +157,6 @@ public class WebhookReceiverEndpoint extends DefaultEndpoint {
     }
 
     public void setSource(String source) {
-        this.source = source;
+        this.source = blankToNull(source);
     }
 }

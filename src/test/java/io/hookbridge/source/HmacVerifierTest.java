@@ -97,10 +97,48 @@ class HmacVerifierTest {
     }
 
     @Test
+    void acceptsSlacksDocumentedExample() throws Exception {
+        HmacVerifier v = new HmacVerifier();
+        v.setSecret("8f742231b10e8888abcd99yyyzzz85a5");
+        v.setSignatureHeader("X-Slack-Signature");
+        v.setSignaturePattern("v0=([0-9a-fA-F]{64})");
+        v.setTimestampHeader("X-Slack-Request-Timestamp");
+        v.setSignedContent("v0:{timestamp}:{body}");
+        String body = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V"
+                + "&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text="
+                + "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN"
+                + "&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+        verify(v, body, Map.of("X-Slack-Request-Timestamp", "1531420618",
+                "X-Slack-Signature", "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"), 1531420618);
+    }
+
+    @Test
+    void findsStripesTimestampInsideItsSignatureHeader() throws Exception {
+        HmacVerifier v = new HmacVerifier();
+        v.setSecret("whsec_test");
+        v.setSignatureHeader("Stripe-Signature");
+        v.setSignaturePattern("v1=([0-9a-fA-F]{64})");
+        v.setTimestampHeader("Stripe-Signature");
+        v.setTimestampPattern("t=(\\d+)");
+        v.setSignedContent("{timestamp}.{body}");
+        String body = "{\"id\":\"evt_1\"}";
+        String sig = java.util.HexFormat.of().formatHex(Signatures.hmacSha256("whsec_test".getBytes(StandardCharsets.UTF_8),
+                ("1700000000." + body).getBytes(StandardCharsets.UTF_8)));
+
+        verify(v, body, Map.of("Stripe-Signature", "t=1700000000,v1=" + "0".repeat(64) + ",v1=" + sig + ",v0=abc"),
+                1700000100);
+        assertThatThrownBy(() -> verify(v, body, Map.of("Stripe-Signature", "t=1700000000,v1=" + sig), 1700000400))
+                .hasMessage("timestamp outside the 300 s tolerance");
+        assertThatThrownBy(() -> verify(v, body, Map.of("Stripe-Signature", "v1=" + sig), 1700000000))
+                .hasMessage("malformed timestamp in Stripe-Signature");
+    }
+
+    @Test
     void refusesSettingsThatCannotWork() {
         HmacVerifier v = new HmacVerifier();
         assertThatThrownBy(() -> v.setAlgorithm("HmacNope")).isInstanceOf(Exception.class);
         assertThatThrownBy(() -> v.setEncoding("base32")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> v.setSecretEncoding("rot13")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> v.setSecret(" ")).hasMessage("the secret must not be empty");
     }
 }

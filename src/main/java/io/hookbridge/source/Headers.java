@@ -1,0 +1,21 @@
+package io.hookbridge.source;
+
+import java.util.function.UnaryOperator;
+
+/** Header lookups shared by the verifiers. */
+final class Headers {
+
+    private Headers() {
+    }
+
+    /** The value of the first of the comma-separated header names that is present and not blank, or null. */
+    static String first(UnaryOperator<String> headers, String names) {
+        for (String name : names.split(",")) {
+            String value = headers.apply(name.trim());
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        return null;
+    }
+}
