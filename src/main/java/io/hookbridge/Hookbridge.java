@@ -1,7 +1,11 @@
 package io.hookbridge;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kamelet.KameletComponent;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConstants;
+import org.apache.camel.main.MainListenerSupport;
 
 /**
  * Runs the gateway with camel-main: routes from {@code routes/*.yaml} and settings from {@code application.properties}
@@ -17,8 +21,29 @@ public final class Hookbridge {
     }
 
     public static void main(String[] args) throws Exception {
+        main().run(args);
+    }
+
+    /** camel-main set up the way Hookbridge runs. */
+    public static Main main() {
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation(PROPERTIES);
-        main.run(args);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport m) {
+                install(m.getCamelContext());
+            }
+        });
+        return main;
+    }
+
+    /**
+     * Prepares a CamelContext for Hookbridge's Kamelets; camel-main does this by itself, an application embedding
+     * Hookbridge calls it before adding routes. Kamelet parameters then arrive as written (see
+     * {@link KameletParameters}), and a route's redelivery policy retries a Kamelet step as a whole.
+     */
+    public static void install(CamelContext context) {
+        KameletParameters.install(context);
+        context.getComponent("kamelet", KameletComponent.class).setNoErrorHandler(true);
     }
 }

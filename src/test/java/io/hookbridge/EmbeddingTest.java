@@ -12,7 +12,6 @@ import io.hookbridge.testing.Receiver;
 import io.hookbridge.testing.Signatures;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.kamelet.KameletComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -51,8 +50,7 @@ class EmbeddingTest {
         properties.addInitialProperty("partner-a.url", partner.url("/a"));
         properties.addInitialProperty("partner-a.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
         properties.addInitialProperty("partner-b.url", partner.url("/b"));
-        // a route's redelivery policy retries a Kamelet step as a whole (camel-main gets this from hookbridge.properties)
-        context.getComponent("kamelet", KameletComponent.class).setNoErrorHandler(true);
+        Hookbridge.install(context);
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
         http.setBindHost("127.0.0.1");
         http.setBindPort(port);

@@ -24,6 +24,11 @@ public record AttemptResult(Verdict verdict, Integer status, Duration retryAfter
         return new AttemptResult(Verdict.DELIVERED, status, null, null, null);
     }
 
+    /** An attempt whose route filtered the event out. */
+    public static AttemptResult filtered() {
+        return new AttemptResult(Verdict.FILTERED, null, null, null, null);
+    }
+
     /** A failed attempt, classified by its exception. */
     public static AttemptResult failed(Throwable failure, Instant now) {
         HttpOperationFailedException http = ObjectHelper.getException(HttpOperationFailedException.class, failure);

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
@@ -223,9 +224,14 @@ public class InboxConsumer extends DefaultConsumer {
         try {
             fill(exchange, event, delivery.attempts() + 1);
             getProcessor().process(exchange);
-            result = exchange.getException() == null
-                    ? AttemptResult.delivered(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class))
-                    : AttemptResult.failed(exchange.getException(), Instant.now());
+            if (exchange.getException() != null) {
+                result = AttemptResult.failed(exchange.getException(), Instant.now());
+            } else if (exchange.getProperty(ExchangePropertyKey.TO_ENDPOINT) == null) {
+                // the route sent the event nowhere: a filter left it out
+                result = AttemptResult.filtered();
+            } else {
+                result = AttemptResult.delivered(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class));
+            }
         } catch (Exception e) {
             result = AttemptResult.failed(e, Instant.now());
         } finally {
@@ -260,6 +266,7 @@ public class InboxConsumer extends DefaultConsumer {
         long next = finished;
         switch (result.verdict()) {
             case DELIVERED -> status = InboxStore.DELIVERED;
+            case FILTERED -> status = InboxStore.FILTERED;
             case DEAD -> status = InboxStore.DEAD;
             case PAUSE -> {
                 // kept pending, due as soon as the subscription is resumed
@@ -284,6 +291,7 @@ public class InboxConsumer extends DefaultConsumer {
         }
         switch (result.verdict()) {
             case DELIVERED -> LOG.debug("Event {} delivered to {} (attempt {})", d.eventId(), subscription, attempt);
+            case FILTERED -> LOG.debug("Event {} filtered out by {}", d.eventId(), subscription);
             case PAUSE -> {
                 paused = true;
                 LOG.warn("Subscription {} paused: the destination answered {} on event {}; its deliveries are kept "

@@ -30,6 +30,7 @@ public final class InboxStore implements AutoCloseable {
     static final String PENDING = "pending";
     static final String DELIVERED = "delivered";
     static final String DEAD = "dead";
+    static final String FILTERED = "filtered";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<LinkedHashMap<String, String>> HEADERS = new TypeReference<>() {

@@ -4,6 +4,8 @@ package io.hookbridge.inbox;
 public enum Verdict {
     /** The destination took it. */
     DELIVERED,
+    /** The route sent the event to no endpoint (its filter left it out): nothing was sent, nothing will be. */
+    FILTERED,
     /** A transient failure: try again later, following the retry schedule. */
     RETRY,
     /** A permanent failure (or an exhausted schedule): kept for replay, never retried by itself. */

@@ -19,12 +19,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import io.hookbridge.testing.Gateway;
 import io.hookbridge.testing.Http;
 import io.hookbridge.testing.Receiver;
+import io.hookbridge.testing.Signatures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -492,25 +490,19 @@ class ProviderSourcesTest {
     }
 
     static byte[] hmac(String algorithm, String key, String content) {
-        return hmac(algorithm, key.getBytes(StandardCharsets.UTF_8), content);
+        return Signatures.hmac(algorithm, key, content);
     }
 
     static byte[] hmac(String algorithm, byte[] key, String content) {
-        try {
-            Mac mac = Mac.getInstance(algorithm);
-            mac.init(new SecretKeySpec(key, algorithm));
-            return mac.doFinal(content.getBytes(StandardCharsets.UTF_8));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return Signatures.hmac(algorithm, key, content.getBytes(StandardCharsets.UTF_8));
     }
 
     static String hex(byte[] bytes) {
-        return HexFormat.of().formatHex(bytes);
+        return Signatures.hex(bytes);
     }
 
     static String base64(byte[] bytes) {
-        return Base64.getEncoder().encodeToString(bytes);
+        return Signatures.base64(bytes);
     }
 
     static String text(byte[] bytes) {

@@ -41,8 +41,7 @@ public final class Gateway implements AutoCloseable {
         all.put("camel.main.shutdown-timeout", "5");
         all.put("hookbridge.datasource.url", "jdbc:hsqldb:file:" + dataDir.resolve("hookbridge"));
         all.putAll(properties);
-        Main main = new Main();
-        main.setDefaultPropertyPlaceholderLocation(Hookbridge.PROPERTIES);
+        Main main = Hookbridge.main();
         all.forEach(main::addOverrideProperty);
         main.start();
         return new Gateway(main, port);

@@ -14,13 +14,41 @@ public final class Signatures {
     }
 
     public static byte[] hmacSha256(byte[] key, byte[] content) {
+        return hmac("HmacSHA256", key, content);
+    }
+
+    public static byte[] hmac(String algorithm, byte[] key, byte[] content) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            Mac mac = Mac.getInstance(algorithm);
+            mac.init(new SecretKeySpec(key, algorithm));
             return mac.doFinal(content);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    public static byte[] hmac(String algorithm, String key, String content) {
+        return hmac(algorithm, key.getBytes(StandardCharsets.UTF_8), content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    public static String base64(byte[] bytes) {
+        return java.util.Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /** The headers Stripe sends: Stripe-Signature t=..,v1=.. over "t.body". */
+    public static Map<String, String> stripeHeaders(String secret, long timestamp, byte[] body) {
+        return Map.of("Content-Type", "application/json", "Stripe-Signature", "t=" + timestamp + ",v1="
+                + hex(hmac("HmacSHA256", secret, timestamp + "." + new String(body, StandardCharsets.UTF_8))));
+    }
+
+    /** The headers Shopify sends for an order. */
+    public static Map<String, String> shopifyHeaders(String secret, String topic, String webhookId, byte[] body) {
+        return Map.of("Content-Type", "application/json", "X-Shopify-Topic", topic, "X-Shopify-Webhook-Id", webhookId,
+                "X-Shopify-Hmac-Sha256", base64(hmac("HmacSHA256", secret.getBytes(StandardCharsets.UTF_8), body)));
     }
 
     /** The headers GitHub sends with a JSON event, signed with {@code secret}. */

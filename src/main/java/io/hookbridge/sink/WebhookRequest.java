@@ -16,16 +16,20 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * Prepares an outbound webhook the Standard Webhooks way: {@code webhook-id} (the event id, the same on every retry so
- * receivers can dedupe), {@code webhook-timestamp}, and, with a secret, {@code webhook-signature:
- * v1,base64(HMAC-SHA256(id.timestamp.body))}. Every other header of the exchange is dropped, so nothing received from
- * the provider leaks to the destination unless asked for in {@code headers}.
+ * Prepares an outbound webhook request the Standard Webhooks way: {@code webhook-id} (the event id, the same on every
+ * retry so receivers can dedupe), {@code webhook-timestamp}, and, with a secret, {@code webhook-signature:
+ * v1,base64(HMAC-SHA256(id.timestamp.body))}; plus the method, Basic or bearer authentication and extra headers.
+ * Every other header of the exchange is dropped, so nothing received from the provider leaks to the destination.
  */
-public class WebhookSigner implements Processor {
+public class WebhookRequest implements Processor {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private byte[] key;
+    private String method = "POST";
+    private String authorization;
+    private String username;
+    private String password;
     private Map<String, String> extraHeaders = Map.of();
 
     @Override
@@ -43,7 +47,7 @@ public class WebhookSigner implements Processor {
         long timestamp = System.currentTimeMillis() / 1000;
 
         m.getHeaders().clear();
-        m.setHeader(Exchange.HTTP_METHOD, "POST");
+        m.setHeader(Exchange.HTTP_METHOD, method);
         m.setHeader(Exchange.CONTENT_TYPE, contentType == null ? "application/json" : contentType);
         m.setHeader("webhook-id", id);
         m.setHeader("webhook-timestamp", Long.toString(timestamp));
@@ -51,6 +55,12 @@ public class WebhookSigner implements Processor {
             m.setHeader("webhook-signature", "v1," + sign(key, id, timestamp, body));
         }
         extraHeaders.forEach(m::setHeader);
+        if (authorization != null) {
+            m.setHeader("Authorization", authorization);
+        } else if (username != null) {
+            m.setHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (username + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8)));
+        }
         m.setBody(body);
     }
 
@@ -75,6 +85,25 @@ public class WebhookSigner implements Processor {
         } else {
             this.key = secret.getBytes(StandardCharsets.UTF_8);
         }
+    }
+
+    /** POST (default), PUT or PATCH. */
+    public void setMethod(String method) {
+        this.method = method == null || method.isBlank() ? "POST" : method.trim().toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /** HTTP Basic authentication: the user name (with {@link #setPassword}). */
+    public void setUsername(String username) {
+        this.username = username == null || username.isBlank() ? null : username;
+    }
+
+    public void setPassword(String password) {
+        this.password = password == null || password.isEmpty() ? null : password;
+    }
+
+    /** A bearer token, sent as {@code Authorization: Bearer <token>}. */
+    public void setBearerToken(String token) {
+        this.authorization = token == null || token.isBlank() ? null : "Bearer " + token.trim();
     }
 
     /** Extra headers as a JSON object, e.g. {@code {"Authorization": "Bearer abc"}}. */
