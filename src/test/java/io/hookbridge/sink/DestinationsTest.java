@@ -117,6 +117,23 @@ class DestinationsTest {
                                     channel: town-square
                                     text: "${title} & more"
                 - route:
+                    id: test-to-archive
+                    from:
+                      uri: "inbox:test?pollInterval=50"
+                      steps:
+                        - filter:
+                            simple:
+                              expression: "${header.HookbridgeEventType} == 'archive'"
+                            steps:
+                              - transform:
+                                  jsonpath:
+                                    expression: "$.line_items"
+                              - marshal:
+                                  json:
+                                    library: Jackson
+                              - to:
+                                  uri: "file:%s?fileName=${header.HookbridgeEventId}.json"
+                - route:
                     id: test-to-mail-with-bad-login
                     from:
                       uri: "inbox:test?retrySchedule=300ms&pollInterval=50"
@@ -137,7 +154,8 @@ class DestinationsTest {
                                     to: ops@example.com
                                     subject: "${title}"
                                     text: "${title}"
-                """.formatted(telegram.url(""), mattermost.url("/hooks/mm123"), smtp.getSmtp().getPort()));
+                """.formatted(telegram.url(""), mattermost.url("/hooks/mm123"), dir.resolve("archive"),
+                smtp.getSmtp().getPort()));
 
         Map<String, String> props = new LinkedHashMap<>();
         props.put("github.secret", GITHUB);
@@ -361,6 +379,18 @@ class DestinationsTest {
         JsonNode body = json(mattermost.requests().get(mattermost.requests().size() - 1));
         assertThat(body.get("text").asText()).isEqualTo("Build \\#12 & more");
         assertThat(body.get("channel").asText()).isEqualTo("town-square");
+    }
+
+    @Test
+    void anyCamelEndpointIsADestinationHereAFileWithPartOfThePayload() throws Exception {
+        String order = "{\"name\":\"#7\",\"line_items\":[{\"sku\":\"W-1\",\"quantity\":2}]}";
+        String id = Http.eventId(testEvent("archive", order));
+
+        Path file = dir.resolve("archive").resolve(id + ".json");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file)
+                && "delivered".equals(store().delivery(id, "test-to-archive").status()));
+        assertThat(JSON.readTree(Files.readString(file))).isEqualTo(JSON.readTree("[{\"sku\":\"W-1\",\"quantity\":2}]"));
+        assertThat(new String(store().event(id).body(), StandardCharsets.UTF_8)).isEqualTo(order);
     }
 
     @Test
