@@ -19,6 +19,7 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.Endpoint;
+import org.flywaydb.core.Flyway;
 import org.apache.camel.Route;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.PropertiesComponent;
@@ -88,9 +89,15 @@ public class InboxComponent extends DefaultComponent {
             dataSource = ownPool;
             LOG.info("Inbox store: {}", withoutCredentials(url));
         }
-        tuneHsqldb();
+        String vendor = vendor();
+        if ("hsqldb".equals(vendor)) {
+            tuneHsqldb();
+        }
+        // the schema is created and upgraded by versioned migrations, one folder per database vendor
+        Flyway.configure(getClass().getClassLoader()).dataSource(dataSource)
+                .locations("classpath:db/migration/" + vendor).table("hb_schema_history")
+                .load().migrate();
         store = new InboxStore(dataSource);
-        store.createSchema();
         if (exclusive) {
             // no other process uses this database: leases held when the last run stopped or crashed are void
             int released = store.releaseAllLeases().get();
@@ -156,15 +163,24 @@ public class InboxComponent extends DefaultComponent {
                 + (url.contains("hsqldb.tx") ? "" : ";hsqldb.tx=mvcc");
     }
 
+    /** hsqldb or postgresql: the databases the inbox has migrations for. */
+    private String vendor() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            String product = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
+            if (product.contains("hsql")) {
+                return "hsqldb";
+            }
+            if (product.contains("postgres")) {
+                return "postgresql";
+            }
+            throw new IllegalStateException("The inbox store supports HSQLDB and PostgreSQL, not " + product);
+        }
+    }
+
     /** A 2xx means synced to disk: HSQLDB must not delay its log writes (its default is 500 ms). */
     private void tuneHsqldb() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            if (!c.getMetaData().getDatabaseProductName().toLowerCase().contains("hsql")) {
-                return;
-            }
-            try (Statement s = c.createStatement()) {
-                s.execute("SET FILES WRITE DELAY FALSE");
-            }
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET FILES WRITE DELAY FALSE");
         }
     }
 

@@ -272,8 +272,8 @@ public class InboxConsumer extends DefaultConsumer {
                 // kept pending, due as soon as the subscription is resumed
             }
             case RETRY -> {
-                Duration delay = schedule.nextDelay(attempt, result.retryAfter(), ThreadLocalRandom.current().nextDouble())
-                        .orElse(null);
+                Duration delay = schedule.nextDelay(d.failuresInSchedule(), result.retryAfter(),
+                        ThreadLocalRandom.current().nextDouble()).orElse(null);
                 if (delay == null) {
                     status = InboxStore.DEAD;
                 } else {

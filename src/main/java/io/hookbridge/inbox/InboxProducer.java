@@ -68,7 +68,7 @@ public class InboxProducer extends DefaultProducer {
         if (!result.duplicate()) {
             for (InboxComponent.Subscriber s : subscribers) {
                 if (leases.get(s.name()) != null) {
-                    s.consumer().offer(new Delivery(event.id(), s.name(), 0, event));
+                    s.consumer().offer(new Delivery(event.id(), s.name(), 0, 0, event));
                 }
             }
         }

@@ -45,31 +45,12 @@ public final class InboxStore implements AutoCloseable {
         this.writer = new GroupCommit(dataSource, 512, 10_000);
     }
 
-    /** Creates the tables when they are missing. */
-    public void createSchema() throws SQLException, IOException {
-        String script;
-        try (InputStream in = InboxStore.class.getResourceAsStream("/db/inbox-schema.sql")) {
-            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String sql : script.split(";")) {
-                String stripped = sql.lines().filter(l -> !l.trim().startsWith("--")).reduce("", (a, b) -> a + "\n" + b);
-                if (!stripped.isBlank()) {
-                    s.execute(stripped);
-                }
-            }
-            if (!c.getAutoCommit()) {
-                c.commit();
-            }
-        }
-    }
-
     private static final String FIND_DUPLICATE = "SELECT id FROM hb_event WHERE inbox = ? AND idempotency_key = ?";
     private static final String INSERT_EVENT = "INSERT INTO hb_event (id, inbox, idempotency_key, event_type, source, "
             + "content_type, headers, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_DELIVERY = "INSERT INTO hb_delivery (event_id, subscription, status, attempts, "
             + "next_attempt_at, lease_until, updated_at) VALUES (?, ?, 'pending', 0, ?, ?, ?)";
-    private static final String SELECT_DUE = "SELECT event_id, attempts FROM hb_delivery "
+    private static final String SELECT_DUE = "SELECT event_id, attempts, schedule_offset FROM hb_delivery "
             + "WHERE subscription = ? AND status = 'pending' AND next_attempt_at <= ? "
             + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at LIMIT ?";
     private static final String LEASE = "UPDATE hb_delivery SET lease_until = ? WHERE event_id = ? AND subscription = ?";
@@ -138,7 +119,7 @@ public final class InboxStore implements AutoCloseable {
             select.setInt(4, limit);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    due.add(new Delivery(rs.getString(1), subscription, rs.getInt(2), null));
+                    due.add(new Delivery(rs.getString(1), subscription, rs.getInt(2), rs.getInt(3), null));
                 }
             }
             PreparedStatement lease = tx.prepare(LEASE);
