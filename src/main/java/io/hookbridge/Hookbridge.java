@@ -1,5 +1,6 @@
 package io.hookbridge;
 
+import io.hookbridge.admin.AdminRoutes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kamelet.KameletComponent;
 import org.apache.camel.main.BaseMainSupport;
@@ -28,6 +29,7 @@ public final class Hookbridge {
     public static Main main() {
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation(PROPERTIES);
+        main.configure().addRoutesBuilder(new AdminRoutes());
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport m) {

@@ -14,15 +14,35 @@ public final class EventIds {
     private EventIds() {
     }
 
-    public static String next(long epochMillis) {
-        byte[] random = new byte[10];
-        RANDOM.nextBytes(random);
-        char[] out = new char[26];
+    /** The smallest id an event received at {@code epochMillis} can have: ids compare as their times do. */
+    public static String lowest(long epochMillis) {
+        return "evt_" + time(epochMillis) + "0".repeat(16);
+    }
+
+    private static String time(long epochMillis) {
+        char[] out = new char[10];
         long time = epochMillis;
         for (int i = 9; i >= 0; i--) {
             out[i] = ALPHABET[(int) (time & 31)];
             time >>>= 5;
         }
+        return new String(out);
+    }
+
+    /** The receive time (epoch milliseconds) an event id carries. */
+    public static long time(String eventId) {
+        long t = 0;
+        for (int i = 4; i < 14; i++) {
+            t = (t << 5) | new String(ALPHABET).indexOf(eventId.charAt(i));
+        }
+        return t;
+    }
+
+    public static String next(long epochMillis) {
+        byte[] random = new byte[10];
+        RANDOM.nextBytes(random);
+        char[] out = new char[26];
+        time(epochMillis).getChars(0, 10, out, 0);
         // 80 random bits as 16 base32 characters
         long hi = 0;
         for (int i = 0; i < 5; i++) {

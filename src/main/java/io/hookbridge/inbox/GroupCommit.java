@@ -59,6 +59,12 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
+    /** Told about every commit: how long it took and how many jobs shared it. */
+    @FunctionalInterface
+    interface Observer {
+        void committed(long nanos, int jobs);
+    }
+
     private record Job<T>(Work<T> work, CompletableFuture<T> result) {
         @SuppressWarnings("unchecked")
         void complete(Object value) {
@@ -69,14 +75,16 @@ final class GroupCommit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
 
     private final DataSource dataSource;
+    private final Observer observer;
     private final int maxBatch;
     private final BlockingQueue<Job<?>> queue;
     private final Thread thread;
     private volatile boolean running = true;
     private Transaction tx;
 
-    GroupCommit(DataSource dataSource, int maxBatch, int maxQueued) {
+    GroupCommit(DataSource dataSource, int maxBatch, int maxQueued, Observer observer) {
         this.dataSource = dataSource;
+        this.observer = observer;
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(maxQueued);
         this.thread = new Thread(this::loop, "hookbridge-inbox-writer");
@@ -139,10 +147,12 @@ final class GroupCommit implements AutoCloseable {
         Object[] results = new Object[jobs.size()];
         try {
             Transaction t = transaction();
+            long started = System.nanoTime();
             for (int i = 0; i < jobs.size(); i++) {
                 results[i] = jobs.get(i).work().run(t);
             }
             t.connection().commit();
+            observer.committed(System.nanoTime() - started, jobs.size());
         } catch (Throwable e) {
             // whatever failed (SQL, a bug, out of memory), nothing of this batch may be committed by a later one
             rollback();

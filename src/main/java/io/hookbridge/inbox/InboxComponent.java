@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -21,6 +22,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.Endpoint;
 import org.flywaydb.core.Flyway;
 import org.apache.camel.Route;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.CamelContextHelper;
@@ -54,7 +56,11 @@ public class InboxComponent extends DefaultComponent {
     private FileChannel lockChannel;
     private FileLock lock;
     private InboxStore store;
+    private InboxHistory history;
+    private InboxMetrics metrics;
+    private Retention retention;
     private ScheduledExecutorService scheduler;
+    private ScheduledExecutorService housekeeping;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -97,7 +103,9 @@ public class InboxComponent extends DefaultComponent {
         Flyway.configure(getClass().getClassLoader()).dataSource(dataSource)
                 .locations("classpath:db/migration/" + vendor).table("hb_schema_history")
                 .load().migrate();
-        store = new InboxStore(dataSource);
+        metrics = InboxMetrics.of(getCamelContext());
+        store = new InboxStore(dataSource, metrics::commit);
+        history = new InboxHistory(dataSource);
         if (exclusive) {
             // no other process uses this database: leases held when the last run stopped or crashed are void
             int released = store.releaseAllLeases().get();
@@ -106,13 +114,23 @@ public class InboxComponent extends DefaultComponent {
             }
         }
         scheduler = getCamelContext().getExecutorServiceManager().newScheduledThreadPool(this, "inbox-poller", 1);
+        // housekeeping apart from the polls, so that a long purge never delays a retry
+        housekeeping = getCamelContext().getExecutorServiceManager().newScheduledThreadPool(this, "inbox-housekeeping", 1);
+        retention = Retention.from(getCamelContext().getPropertiesComponent());
+        housekeeping.scheduleWithFixedDelay(() -> retention.run(store), retention.interval().toMillis(),
+                retention.interval().toMillis(), TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(this::refreshFigures, 0, 10, TimeUnit.SECONDS);
+        HealthCheckHelper.getHealthCheckRegistry(getCamelContext()).register(new InboxHealthCheck(this,
+                Long.parseLong(property("hookbridge.health.backlog-threshold", "10000"))));
     }
 
     @Override
     protected void doStop() throws Exception {
         if (scheduler != null) {
             getCamelContext().getExecutorServiceManager().shutdown(scheduler);
+            getCamelContext().getExecutorServiceManager().shutdown(housekeeping);
             scheduler = null;
+            housekeeping = null;
         }
         if (store != null) {
             store.close();
@@ -230,6 +248,55 @@ public class InboxComponent extends DefaultComponent {
             }
         }
         return null;
+    }
+
+    /** Reads the per-subscription figures for the gauges and the health check. */
+    private void refreshFigures() {
+        try {
+            List<String> names = new ArrayList<>();
+            for (Route route : getCamelContext().getRoutes()) {
+                if (route.getEndpoint() instanceof InboxEndpoint e && e.getComponent() == this) {
+                    names.add(InboxEndpoint.subscriptionName(route));
+                }
+            }
+            metrics.figures(history.figures(), names);
+        } catch (Exception e) {
+            LOG.debug("Could not read the subscription figures: {}", e.toString());
+        }
+    }
+
+    /**
+     * Pauses or resumes a subscription, whether or not its route runs here. Resuming polls at once; so does
+     * {@link #wake()} after a replay.
+     */
+    public void setPaused(String subscription, boolean pause, String reason) throws Exception {
+        InboxConsumer consumer = subscription(subscription);
+        if (consumer != null) {
+            consumer.setPaused(pause, reason);
+        } else {
+            store.setPaused(subscription, System.currentTimeMillis(), pause ? reason : null).get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Makes every running subscription look for due deliveries now (after a replay). */
+    public void wake() {
+        for (Route route : getCamelContext().getRoutes()) {
+            if (route.getConsumer() instanceof InboxConsumer c) {
+                scheduler.execute(c::pollNow);
+            }
+        }
+    }
+
+    public InboxHistory getHistory() {
+        return history;
+    }
+
+    InboxMetrics getMetrics() {
+        return metrics;
+    }
+
+    Retention getRetention() {
+        return retention;
     }
 
     public InboxStore getStore() {

@@ -162,6 +162,11 @@ public class InboxConsumer extends DefaultConsumer {
         }
     }
 
+    /** Looks for due deliveries now rather than at the next poll. */
+    void pollNow() {
+        poll();
+    }
+
     private void poll() {
         if (paused || !isRunAllowed() || !polling.compareAndSet(false, true)) {
             return;
@@ -237,7 +242,7 @@ public class InboxConsumer extends DefaultConsumer {
         } finally {
             releaseExchange(exchange, false);
         }
-        record(delivery, started, System.currentTimeMillis(), result);
+        record(delivery, started, System.currentTimeMillis(), result, event.receivedAt());
     }
 
     private void fill(Exchange exchange, Event e, int attempt) {
@@ -260,7 +265,8 @@ public class InboxConsumer extends DefaultConsumer {
         m.setBody(e.body());
     }
 
-    private void record(Delivery d, long started, long finished, AttemptResult result) throws Exception {
+    private void record(Delivery d, long started, long finished, AttemptResult result, long receivedAt)
+            throws Exception {
         int attempt = d.attempts() + 1;
         String status = InboxStore.PENDING;
         long next = finished;
@@ -284,14 +290,16 @@ public class InboxConsumer extends DefaultConsumer {
         boolean latest = endpoint.getComponent().getStore()
                 .recordAttempt(d, started, finished - started, result, status, next)
                 .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        endpoint.getComponent().getMetrics().attempt(subscription, result.verdict(), finished - started, receivedAt);
         if (!latest) {
             LOG.warn("Event {} to {}: attempt {} finished after a newer one; its outcome ({}) is not recorded",
                     d.eventId(), subscription, attempt, result.verdict());
             return;
         }
         switch (result.verdict()) {
-            case DELIVERED -> LOG.debug("Event {} delivered to {} (attempt {})", d.eventId(), subscription, attempt);
-            case FILTERED -> LOG.debug("Event {} filtered out by {}", d.eventId(), subscription);
+            case DELIVERED -> LOG.info("Event {} delivered to {} (attempt {}, {}, {} ms)", d.eventId(), subscription,
+                    attempt, result.status() == null ? "done" : "HTTP " + result.status(), finished - started);
+            case FILTERED -> LOG.info("Event {} filtered out by {}", d.eventId(), subscription);
             case PAUSE -> {
                 paused = true;
                 LOG.warn("Subscription {} paused: the destination answered {} on event {}; its deliveries are kept "

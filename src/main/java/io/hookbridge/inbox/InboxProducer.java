@@ -14,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code to: inbox:NAME}: stores the event and one delivery per subscription, and returns only once that is committed
@@ -27,6 +29,8 @@ public class InboxProducer extends DefaultProducer {
     static final int MAX_KEY = 200;
     /** How long a request waits for its commit before the provider is told to retry (GitHub gives up at 10 s). */
     static final long COMMIT_TIMEOUT_SECONDS = 8;
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxProducer.class);
 
     private final InboxEndpoint endpoint;
 
@@ -65,7 +69,13 @@ public class InboxProducer extends DefaultProducer {
             throw new InboxUnavailableException(endpoint.getName(), e);
         }
         reply(in, result);
-        if (!result.duplicate()) {
+        component.getMetrics().received(event.source(), result.duplicate() ? "duplicate" : "accepted", null);
+        if (result.duplicate()) {
+            LOG.info("Event {} from {} received again ({}): acknowledged, not stored", result.eventId(), event.source(),
+                    event.idempotencyKey());
+        } else {
+            LOG.info("Event {} from {} stored in {} ({}, {} bytes) for {} subscriptions", event.id(), event.source(),
+                    endpoint.getName(), event.type(), event.body().length, leases.size());
             for (InboxComponent.Subscriber s : subscribers) {
                 if (leases.get(s.name()) != null) {
                     s.consumer().offer(new Delivery(event.id(), s.name(), 0, 0, event));

@@ -40,9 +40,9 @@ public final class InboxStore implements AutoCloseable {
     private final DataSource dataSource;
     private final GroupCommit writer;
 
-    public InboxStore(DataSource dataSource) {
+    public InboxStore(DataSource dataSource, GroupCommit.Observer observer) {
         this.dataSource = dataSource;
-        this.writer = new GroupCommit(dataSource, 512, 10_000);
+        this.writer = new GroupCommit(dataSource, 512, 10_000, observer);
     }
 
     private static final String FIND_DUPLICATE = "SELECT id FROM hb_event WHERE inbox = ? AND idempotency_key = ?";
@@ -198,6 +198,135 @@ public final class InboxStore implements AutoCloseable {
                 updatePause(tx, d.subscription(), startedAt + durationMs, error);
             }
             return true;
+        });
+    }
+
+    private static final String REPLAY = "UPDATE hb_delivery SET status = 'pending', schedule_offset = attempts, "
+            + "next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE event_id = ? AND subscription = ?";
+
+    /**
+     * Replays deliveries: due now whatever their state, the retry schedule starting over, the event id unchanged (so
+     * receivers recognise it). {@code subscriptions} null means all of the event's.
+     */
+    public CompletableFuture<Integer> replay(String eventId, Collection<String> subscriptions) {
+        return writer.submit(tx -> {
+            List<String> subs = new ArrayList<>();
+            PreparedStatement find = tx.prepare("SELECT subscription FROM hb_delivery WHERE event_id = ?");
+            find.setString(1, eventId);
+            try (ResultSet rs = find.executeQuery()) {
+                while (rs.next()) {
+                    if (subscriptions == null || subscriptions.contains(rs.getString(1))) {
+                        subs.add(rs.getString(1));
+                    }
+                }
+            }
+            return replay(tx, subs.stream().map(sub -> new String[] { eventId, sub }).toList());
+        });
+    }
+
+    /**
+     * Replays what a filter matches, one batch per transaction so that ingest keeps flowing between them; returns the
+     * number replayed.
+     */
+    public int replayMatching(InboxHistory.DeliveryFilter filter, int batch) throws Exception {
+        int total = 0;
+        String before = filter.before();
+        while (true) {
+            InboxHistory.DeliveryFilter page = new InboxHistory.DeliveryFilter(filter.subscription(), filter.status(),
+                    filter.inbox(), filter.source(), filter.type(), filter.from(), filter.to(), before, batch);
+            StringBuilder sql = new StringBuilder("SELECT d.event_id, d.subscription FROM hb_delivery d");
+            if (filter.inbox() != null || filter.source() != null || filter.type() != null) {
+                sql.append(" JOIN hb_event e ON e.id = d.event_id");
+            }
+            sql.append(" WHERE 1 = 1");
+            List<Object> args = new ArrayList<>();
+            InboxHistory.deliveryFilter(sql, args, page);
+            sql.append(" ORDER BY d.event_id DESC LIMIT ?");
+            args.add(batch);
+            List<String[]> keys = new ArrayList<>();
+            int done = writer.submit(tx -> {
+                PreparedStatement select = tx.prepare(sql.toString());
+                for (int i = 0; i < args.size(); i++) {
+                    select.setObject(i + 1, args.get(i));
+                }
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        keys.add(new String[] { rs.getString(1), rs.getString(2) });
+                    }
+                }
+                return replay(tx, keys);
+            }).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            total += done;
+            if (keys.size() < batch) {
+                return total;
+            }
+            // the next page starts below the last event of this one (all its deliveries were in this page or are
+            // re-read: a replay is idempotent)
+            before = keys.get(keys.size() - 1)[0];
+        }
+    }
+
+    private static int replay(GroupCommit.Transaction tx, List<String[]> keys) throws SQLException {
+        long now = System.currentTimeMillis();
+        PreparedStatement update = tx.prepare(REPLAY);
+        int count = 0;
+        for (String[] key : keys) {
+            update.setLong(1, now);
+            update.setLong(2, now);
+            update.setString(3, key[0]);
+            update.setString(4, key[1]);
+            count += update.executeUpdate();
+        }
+        return count;
+    }
+
+    /**
+     * Deletes up to {@code limit} events (with their deliveries and attempts) received before {@code cutoff} whose
+     * deliveries are all finished, keeping those with a dead delivery received after {@code deadCutoff}. Only events
+     * of {@code source}, or, with {@code source} null, of every source not in {@code otherSources}.
+     */
+    public CompletableFuture<Integer> purge(long cutoff, long deadCutoff, String source, Collection<String> otherSources,
+            int limit) {
+        StringBuilder sql = new StringBuilder("SELECT e.id FROM hb_event e WHERE e.received_at < ?");
+        List<Object> args = new ArrayList<>(List.of(cutoff));
+        if (source != null) {
+            sql.append(" AND e.source = ?");
+            args.add(source);
+        } else if (!otherSources.isEmpty()) {
+            sql.append(" AND (e.source IS NULL OR e.source NOT IN (")
+                    .append(String.join(", ", java.util.Collections.nCopies(otherSources.size(), "?"))).append("))");
+            args.addAll(otherSources);
+        }
+        sql.append(" AND NOT EXISTS (SELECT 1 FROM hb_delivery d WHERE d.event_id = e.id AND (d.status = 'pending' "
+                + "OR (d.status = 'dead' AND e.received_at >= ?))) ORDER BY e.id LIMIT ?");
+        args.add(deadCutoff);
+        args.add(limit);
+        return writer.submit(tx -> {
+            List<String> ids = new ArrayList<>();
+            PreparedStatement select = tx.prepare(sql.toString());
+            for (int i = 0; i < args.size(); i++) {
+                select.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            for (String table : new String[] { "hb_attempt", "hb_delivery" }) {
+                PreparedStatement delete = tx.prepare("DELETE FROM " + table + " WHERE event_id = ?");
+                for (String id : ids) {
+                    delete.setString(1, id);
+                    delete.addBatch();
+                }
+                delete.executeBatch();
+            }
+            PreparedStatement delete = tx.prepare("DELETE FROM hb_event WHERE id = ?");
+            for (String id : ids) {
+                delete.setString(1, id);
+                delete.addBatch();
+            }
+            delete.executeBatch();
+            return ids.size();
         });
     }
 

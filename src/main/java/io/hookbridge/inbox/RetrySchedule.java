@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The durable retry schedule of a subscription: the delay before each retry after a failed attempt, e.g.
@@ -18,8 +16,6 @@ public record RetrySchedule(List<Duration> delays) {
     /** Each delay is moved by up to this fraction either way, so failed deliveries do not retry in lockstep. */
     static final double JITTER = 0.2;
 
-    private static final Pattern DELAY = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-
     public RetrySchedule {
         delays = List.copyOf(delays);
     }
@@ -29,19 +25,11 @@ public record RetrySchedule(List<Duration> delays) {
         List<Duration> delays = new ArrayList<>();
         if (text != null && !text.isBlank()) {
             for (String part : text.split(",")) {
-                Matcher m = DELAY.matcher(part.trim());
-                if (!m.matches()) {
-                    throw new IllegalArgumentException(
-                            "retrySchedule: '" + part.trim() + "' is not a delay like 500ms, 5s, 5m, 2h or 1d");
+                try {
+                    delays.add(Durations.parse(part));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("retrySchedule: " + e.getMessage(), e);
                 }
-                long n = Long.parseLong(m.group(1));
-                delays.add(switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                });
             }
         }
         return new RetrySchedule(delays);

@@ -3,6 +3,7 @@ package io.hookbridge.source;
 import java.util.Locale;
 
 import io.hookbridge.inbox.InboxHeaders;
+import io.hookbridge.inbox.InboxMetrics;
 import io.hookbridge.inbox.InboxUnavailableException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -178,8 +179,7 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
 
     private Reply error(Exception failure) {
         if (failure instanceof WebhookRejection rejection) {
-            LOG.info("Refused a webhook on {}: {} {}", endpoint.getPath(), rejection.getStatus(), rejection.getMessage());
-            return json(rejection.getStatus(), rejection.getMessage());
+            return rejected(rejection);
         }
         if (ObjectHelper.getException(InboxUnavailableException.class, failure) != null) {
             LOG.error("Could not store a webhook received on {}", endpoint.getPath(), failure);
@@ -201,12 +201,19 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
         if (ctx.response().ended()) {
             return;
         }
-        LOG.info("Refused a webhook on {}: {} {}", endpoint.getPath(), rejection.getStatus(), rejection.getMessage());
         if (close) {
             // the rest of the body is not wanted: do not keep reading it on this connection
             ctx.response().putHeader("Connection", "close");
         }
-        respond(ctx, json(rejection.getStatus(), rejection.getMessage()));
+        respond(ctx, rejected(rejection));
+    }
+
+    /** Every refusal is logged and counted with its reason (the status), then answered in JSON. */
+    private Reply rejected(WebhookRejection rejection) {
+        LOG.info("Refused a webhook on {}: {} {}", endpoint.getPath(), rejection.getStatus(), rejection.getMessage());
+        InboxMetrics.of(getEndpoint().getCamelContext()).received(endpoint.getSource(), "rejected",
+                Integer.toString(rejection.getStatus()));
+        return json(rejection.getStatus(), rejection.getMessage());
     }
 
     private void respond(RoutingContext ctx, Reply reply) {

@@ -1,0 +1,236 @@
+package io.hookbridge.admin;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookbridge.inbox.InboxComponent;
+import io.hookbridge.inbox.InboxConsumer;
+import io.hookbridge.inbox.InboxHistory;
+import io.hookbridge.inbox.InboxHistory.DeliveryFilter;
+import io.hookbridge.inbox.InboxHistory.EventFilter;
+import io.hookbridge.inbox.InboxStore;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What the admin API does, one method per operation; the REST routes bind requests to these. */
+public class AdminApi {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 1000;
+    /** Deliveries replayed per transaction in a bulk replay. */
+    static final int REPLAY_BATCH = 500;
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CamelContext context;
+
+    public AdminApi(CamelContext context) {
+        this.context = context;
+    }
+
+    private InboxComponent inbox() {
+        return context.getComponent("inbox", InboxComponent.class);
+    }
+
+    public Map<String, Object> events(@Header("inbox") String inbox, @Header("source") String source,
+            @Header("type") String type, @Header("status") String status, @Header("from") String from,
+            @Header("to") String to, @Header("cursor") String cursor, @Header("limit") Integer limit) throws Exception {
+        int n = limit(limit);
+        List<Map<String, Object>> items = inbox().getHistory().events(new EventFilter(blank(inbox), blank(source),
+                blank(type), status(status), time("from", from), time("to", to), blank(cursor), n));
+        return page(items, n, "id");
+    }
+
+    public Map<String, Object> event(@Header("id") String id) throws Exception {
+        Map<String, Object> event = inbox().getHistory().event(id);
+        if (event == null) {
+            throw new AdminException(404, "no event " + id);
+        }
+        return event;
+    }
+
+    public Map<String, Object> delivery(@Header("id") String eventId, @Header("subscription") String subscription)
+            throws Exception {
+        List<Map<String, Object>> found = inbox().getHistory().deliveries(new DeliveryFilter(subscription, null, null,
+                null, null, null, null, null, 1), eventId);
+        if (found.isEmpty()) {
+            throw new AdminException(404, "no delivery of " + eventId + " to " + subscription);
+        }
+        Map<String, Object> delivery = new LinkedHashMap<>(found.get(0));
+        List<Map<String, Object>> attempts = new ArrayList<>();
+        for (InboxStore.Attempt a : inbox().getStore().attempts(eventId, subscription)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("attempt", a.attempt());
+            m.put("startedAt", Instant.ofEpochMilli(a.startedAt()).toString());
+            m.put("durationMs", a.durationMs());
+            m.put("outcome", a.verdict());
+            m.put("httpStatus", a.httpStatus());
+            m.put("error", a.error());
+            m.put("response", a.response());
+            attempts.add(m);
+        }
+        delivery.put("attempts", attempts);
+        return delivery;
+    }
+
+    public Map<String, Object> deliveries(@Header("subscription") String subscription, @Header("status") String status,
+            @Header("inbox") String inbox, @Header("source") String source, @Header("type") String type,
+            @Header("from") String from, @Header("to") String to, @Header("cursor") String cursor,
+            @Header("limit") Integer limit) throws Exception {
+        int n = limit(limit);
+        List<Map<String, Object>> items = inbox().getHistory().deliveries(new DeliveryFilter(blank(subscription),
+                status(status), blank(inbox), blank(source), blank(type), time("from", from), time("to", to),
+                blank(cursor), n), null);
+        return page(items, n, "eventId");
+    }
+
+    public Map<String, Object> replayEvent(@Header("id") String id, @Header("subscription") String subscriptions)
+            throws Exception {
+        event(id);
+        Set<String> only = blank(subscriptions) == null ? null : Set.of(subscriptions.split(","));
+        int replayed = inbox().getStore().replay(id, only).get(60, TimeUnit.SECONDS);
+        inbox().wake();
+        LOG.info("Admin: replayed event {} to {} deliveries", id, replayed);
+        return Map.of("replayed", replayed);
+    }
+
+    public Map<String, Object> replayDelivery(@Header("id") String eventId, @Header("subscription") String subscription)
+            throws Exception {
+        delivery(eventId, subscription);
+        return replayEvent(eventId, subscription);
+    }
+
+    /**
+     * Replays what a filter matches (default: dead deliveries); {@code dryRun} only counts. The body is a JSON object
+     * with subscription, status, inbox, source, type, from, to, dryRun.
+     */
+    public Map<String, Object> replay(Exchange exchange) throws Exception {
+        Map<?, ?> body = exchange.getMessage().getBody(Map.class);
+        Map<?, ?> q = body == null ? Map.of() : body;
+        DeliveryFilter filter = new DeliveryFilter(text(q, "subscription"),
+                status(text(q, "status") == null ? "dead" : text(q, "status")), text(q, "inbox"), text(q, "source"),
+                text(q, "type"), time("from", text(q, "from")), time("to", text(q, "to")), null, 0);
+        int matched = inbox().getHistory().countDeliveries(filter);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("matched", matched);
+        if (Boolean.parseBoolean(String.valueOf(q.get("dryRun")))) {
+            answer.put("replayed", 0);
+            answer.put("dryRun", true);
+            return answer;
+        }
+        int replayed = inbox().getStore().replayMatching(filter, REPLAY_BATCH);
+        inbox().wake();
+        LOG.info("Admin: bulk replay of {} deliveries ({})", replayed, q);
+        answer.put("replayed", replayed);
+        return answer;
+    }
+
+    public List<Map<String, Object>> subscriptions() throws Exception {
+        List<Map<String, Object>> subs = inbox().getHistory().subscriptions();
+        for (Map<String, Object> s : subs) {
+            InboxConsumer consumer = inbox().subscription((String) s.get("id"));
+            s.put("running", consumer != null && consumer.isRunAllowed());
+            s.put("state", Boolean.TRUE.equals(s.get("paused")) ? "paused" : consumer != null ? "active" : "not running here");
+        }
+        return subs;
+    }
+
+    public Map<String, Object> pause(@Header("id") String subscription) throws Exception {
+        known(subscription);
+        inbox().setPaused(subscription, true, "paused by an operator");
+        return Map.of("subscription", subscription, "paused", true);
+    }
+
+    public Map<String, Object> resume(@Header("id") String subscription) throws Exception {
+        known(subscription);
+        inbox().setPaused(subscription, false, null);
+        inbox().wake();
+        return Map.of("subscription", subscription, "paused", false);
+    }
+
+    public Map<String, Object> retryDead(@Header("id") String subscription) throws Exception {
+        known(subscription);
+        int replayed = inbox().getStore().replayMatching(new DeliveryFilter(subscription, "dead", null, null, null,
+                null, null, null, 0), REPLAY_BATCH);
+        inbox().wake();
+        return Map.of("subscription", subscription, "replayed", replayed);
+    }
+
+    /** Shapes an error as the API answers it. */
+    public void error(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        int status = e instanceof AdminException a ? a.getStatus() : e instanceof IllegalArgumentException ? 400 : 500;
+        if (status == 500) {
+            LOG.error("Admin request failed", e);
+        }
+        exchange.getMessage().getHeaders().clear();
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        // a String: an error skips the REST binding's JSON marshalling
+        exchange.getMessage().setBody(JSON.createObjectNode().put("error", status == 500 ? "internal error" : e.getMessage())
+                .toString());
+    }
+
+    private void known(String subscription) throws Exception {
+        if (inbox().getHistory().subscriptions().stream().noneMatch(s -> subscription.equals(s.get("id")))) {
+            throw new AdminException(404, "no subscription " + subscription);
+        }
+    }
+
+    private static Map<String, Object> page(List<Map<String, Object>> items, int limit, String key) {
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("items", items);
+        page.put("next", items.size() == limit ? items.get(items.size() - 1).get(key) : null);
+        return page;
+    }
+
+    private static int limit(Integer limit) {
+        if (limit == null) {
+            return DEFAULT_LIMIT;
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT);
+        }
+        return limit;
+    }
+
+    private static String status(String status) {
+        String s = blank(status);
+        if (s != null && !Arrays.asList("pending", "retrying", "delivered", "dead", "filtered").contains(s)) {
+            throw new IllegalArgumentException("status must be pending, retrying, delivered, dead or filtered");
+        }
+        return s;
+    }
+
+    private static Long time(String name, String value) {
+        if (blank(value) == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.trim()).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(name + " must be an ISO-8601 instant such as 2026-11-29T08:00:00Z");
+        }
+    }
+
+    private static String text(Map<?, ?> map, String key) {
+        Object v = map.get(key);
+        return v == null ? null : blank(v.toString());
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

@@ -1,0 +1,89 @@
+package io.hookbridge.admin;
+
+import java.util.Map;
+
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.rest.RestBindingMode;
+import org.apache.camel.model.rest.RestParamType;
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * The admin API under {@code /admin} on the gateway's HTTP server, in Camel's REST DSL (its OpenAPI document at
+ * {@code /admin/openapi.json}): events, deliveries and their attempts, replay (one delivery, one event, or in bulk
+ * with a dry run), subscriptions with pause / resume / retry-dead. Access: see {@link AdminAccess}. Off with
+ * {@code hookbridge.admin.enabled=false}.
+ */
+public class AdminRoutes extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        PropertiesComponent properties = getContext().getPropertiesComponent();
+        if (!Boolean.parseBoolean(properties.resolveProperty("hookbridge.admin.enabled").orElse("true"))) {
+            return;
+        }
+        AdminApi api = new AdminApi(getContext());
+
+        restConfiguration().component("platform-http").bindingMode(RestBindingMode.json)
+                .apiContextPath("/admin/openapi.json")
+                .apiProperty("api.title", "Hookbridge admin API")
+                .apiProperty("api.version", "1")
+                .apiProperty("api.description", "Events, deliveries, attempts, replays and subscriptions of the inbox");
+
+        onException(Exception.class).handled(true).bean(api, "error");
+        interceptFrom("rest:*").process(AdminAccess.from(properties));
+        // one route per operation; an answer carries no header but its status and content type (query parameters,
+        // which are message headers, would otherwise be sent back)
+        for (String operation : new String[] { "events", "event", "delivery", "replayEvent", "replayDelivery",
+                "deliveries", "replay", "subscriptions", "pause", "resume", "retryDead" }) {
+            from("direct:hookbridge-admin-" + operation).routeId("hookbridge-admin-" + operation)
+                    .bean(api, operation)
+                    .removeHeaders("*", "CamelHttpResponseCode");
+        }
+
+        rest("/admin").description("Hookbridge operations").produces("application/json")
+                .get("/events").description("Events, newest first; filters combine")
+                    .param().name("inbox").type(RestParamType.query).description("Inbox name").endParam()
+                    .param().name("source").type(RestParamType.query).description("Source name, e.g. github").endParam()
+                    .param().name("type").type(RestParamType.query).description("Event type, e.g. push").endParam()
+                    .param().name("status").type(RestParamType.query)
+                        .description("Events with a delivery in this state: pending, retrying, delivered, dead, filtered").endParam()
+                    .param().name("from").type(RestParamType.query).description("Received at or after (ISO-8601)").endParam()
+                    .param().name("to").type(RestParamType.query).description("Received before (ISO-8601)").endParam()
+                    .param().name("cursor").type(RestParamType.query).description("The 'next' of the previous page").endParam()
+                    .param().name("limit").type(RestParamType.query).dataType("integer").description("1-1000, default 50").endParam()
+                    .to("direct:hookbridge-admin-events")
+                .get("/events/{id}").description("One event: headers, body (or a preview), deliveries")
+                    .to("direct:hookbridge-admin-event")
+                .get("/events/{id}/deliveries/{subscription}").description("One delivery with its attempt log")
+                    .to("direct:hookbridge-admin-delivery")
+                .post("/events/{id}/replay").description("Replay an event to all its subscriptions, or to those listed")
+                    .param().name("subscription").type(RestParamType.query).description("Comma-separated subscriptions").endParam()
+                    .to("direct:hookbridge-admin-replayEvent")
+                .post("/events/{id}/deliveries/{subscription}/replay").description("Replay one delivery")
+                    .to("direct:hookbridge-admin-replayDelivery")
+                .get("/deliveries").description("Deliveries, newest event first")
+                    .param().name("subscription").type(RestParamType.query).description("Subscription (route id)").endParam()
+                    .param().name("status").type(RestParamType.query)
+                        .description("pending, retrying, delivered, dead or filtered").endParam()
+                    .param().name("inbox").type(RestParamType.query).endParam()
+                    .param().name("source").type(RestParamType.query).endParam()
+                    .param().name("type").type(RestParamType.query).endParam()
+                    .param().name("from").type(RestParamType.query).description("ISO-8601").endParam()
+                    .param().name("to").type(RestParamType.query).description("ISO-8601").endParam()
+                    .param().name("cursor").type(RestParamType.query).endParam()
+                    .param().name("limit").type(RestParamType.query).dataType("integer").endParam()
+                    .to("direct:hookbridge-admin-deliveries")
+                .post("/deliveries/replay").type(Map.class)
+                    .description("Bulk replay of what a filter matches (JSON: subscription, status (default dead), inbox, "
+                                 + "source, type, from, to, dryRun); answers the count matched and replayed")
+                    .to("direct:hookbridge-admin-replay")
+                .get("/subscriptions").description("Subscriptions with their backlog, last success and failure, state")
+                    .to("direct:hookbridge-admin-subscriptions")
+                .post("/subscriptions/{id}/pause").description("Stop delivering (deliveries are kept)")
+                    .to("direct:hookbridge-admin-pause")
+                .post("/subscriptions/{id}/resume").description("Deliver again, e.g. after a 410 pause")
+                    .to("direct:hookbridge-admin-resume")
+                .post("/subscriptions/{id}/retry-dead").description("Replay every dead delivery of the subscription")
+                    .to("direct:hookbridge-admin-retryDead");
+    }
+}

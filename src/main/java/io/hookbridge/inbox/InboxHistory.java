@@ -1,0 +1,305 @@
+package io.hookbridge.inbox;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * What the inbox remembers, for operators: events with their deliveries, attempt logs, subscription figures. Read-only
+ * queries on their own connections, outside the group commit; pages are keyed by event id, which sorts by time.
+ */
+public final class InboxHistory {
+
+    /** Event bodies up to this size are shown whole (if they are text); larger ones as a preview. */
+    static final int BODY_SHOWN = 64 * 1024;
+    static final int PREVIEW = 1024;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DataSource dataSource;
+
+    public InboxHistory(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Which events to list; null fields do not filter. Times are epoch milliseconds. */
+    public record EventFilter(String inbox, String source, String type, String status, Long from, Long to,
+            String before, int limit) {
+    }
+
+    /** Which deliveries to list or replay; null fields do not filter. */
+    public record DeliveryFilter(String subscription, String status, String inbox, String source, String type,
+            Long from, Long to, String before, int limit) {
+    }
+
+    /** Newest first, at most {@code limit}, older than the cursor {@code before} (an event id). */
+    public List<Map<String, Object>> events(EventFilter f) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT e.id, e.inbox, e.source, e.event_type, e.idempotency_key, "
+                + "e.received_at, e.content_type, OCTET_LENGTH(e.body) FROM hb_event e WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        where(sql, args, "e.inbox = ?", f.inbox());
+        where(sql, args, "e.source = ?", f.source());
+        where(sql, args, "e.event_type = ?", f.type());
+        timeRange(sql, args, "e.id", f.from(), f.to());
+        where(sql, args, "e.id < ?", f.before());
+        if (f.status() != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM hb_delivery d WHERE d.event_id = e.id AND ")
+                    .append(statusCondition(f.status(), args)).append(")");
+        }
+        sql.append(" ORDER BY e.id DESC LIMIT ?");
+        args.add(f.limit());
+        List<Map<String, Object>> events = query(sql.toString(), args, rs -> {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("id", rs.getString(1));
+            e.put("inbox", rs.getString(2));
+            e.put("source", rs.getString(3));
+            e.put("type", rs.getString(4));
+            e.put("idempotencyKey", rs.getString(5));
+            e.put("receivedAt", Times.iso(rs.getLong(6)));
+            e.put("contentType", rs.getString(7));
+            e.put("size", rs.getLong(8));
+            return e;
+        });
+        for (Map<String, Object> e : events) {
+            e.put("deliveries", statusCounts("event_id", (String) e.get("id")));
+        }
+        return events;
+    }
+
+    /** One event: headers, body (or a safe preview), and each delivery; null if there is no such event. */
+    public Map<String, Object> event(String id) throws SQLException {
+        List<Map<String, Object>> found = query("SELECT id, inbox, source, event_type, idempotency_key, received_at, "
+                + "content_type, headers, body FROM hb_event WHERE id = ?", List.of(id), rs -> {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("id", rs.getString(1));
+                    e.put("inbox", rs.getString(2));
+                    e.put("source", rs.getString(3));
+                    e.put("type", rs.getString(4));
+                    e.put("idempotencyKey", rs.getString(5));
+                    e.put("receivedAt", Times.iso(rs.getLong(6)));
+                    e.put("contentType", rs.getString(7));
+                    e.put("headers", headers(rs.getString(8)));
+                    body(e, rs.getBytes(9));
+                    return e;
+                });
+        if (found.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> event = found.get(0);
+        event.put("deliveries", deliveries(new DeliveryFilter(null, null, null, null, null, null, null, null, 1000), id));
+        return event;
+    }
+
+    /** The text of a body when it is small UTF-8; otherwise its size and the start of it in base64. */
+    private static void body(Map<String, Object> e, byte[] body) {
+        e.put("size", body.length);
+        String text = body.length <= BODY_SHOWN ? utf8(body) : null;
+        if (text != null) {
+            e.put("body", text);
+        } else {
+            e.put("bodyPreviewBase64", Base64.getEncoder().encodeToString(
+                    java.util.Arrays.copyOf(body, Math.min(body.length, PREVIEW))));
+            e.put("bodyTruncated", body.length > PREVIEW);
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException notText) {
+            return null;
+        }
+    }
+
+    /** Deliveries, newest event first; {@code eventId} non-null lists one event's. */
+    public List<Map<String, Object>> deliveries(DeliveryFilter f, String eventId) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT d.event_id, d.subscription, d.status, d.attempts, "
+                + "d.next_attempt_at, d.updated_at, d.last_error FROM hb_delivery d");
+        List<Object> args = new ArrayList<>();
+        boolean joinEvent = f.inbox() != null || f.source() != null || f.type() != null;
+        if (joinEvent) {
+            sql.append(" JOIN hb_event e ON e.id = d.event_id");
+        }
+        sql.append(" WHERE 1 = 1");
+        where(sql, args, "d.event_id = ?", eventId);
+        deliveryFilter(sql, args, f);
+        sql.append(" ORDER BY d.event_id DESC, d.subscription LIMIT ?");
+        args.add(f.limit());
+        return query(sql.toString(), args, rs -> {
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("eventId", rs.getString(1));
+            d.put("subscription", rs.getString(2));
+            String status = rs.getString(3);
+            int attempts = rs.getInt(4);
+            d.put("status", InboxStore.PENDING.equals(status) && attempts > 0 ? "retrying" : status);
+            d.put("attempts", attempts);
+            d.put("nextAttemptAt", InboxStore.PENDING.equals(status) ? Times.iso(rs.getLong(5)) : null);
+            d.put("updatedAt", Times.iso(rs.getLong(6)));
+            d.put("lastError", rs.getString(7));
+            return d;
+        });
+    }
+
+    /** The number of deliveries a filter matches (for a dry run of a bulk replay). */
+    public int countDeliveries(DeliveryFilter f) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT COUNT(*) FROM hb_delivery d");
+        List<Object> args = new ArrayList<>();
+        if (f.inbox() != null || f.source() != null || f.type() != null) {
+            sql.append(" JOIN hb_event e ON e.id = d.event_id");
+        }
+        sql.append(" WHERE 1 = 1");
+        deliveryFilter(sql, args, f);
+        return query(sql.toString(), args, rs -> rs.getInt(1)).get(0);
+    }
+
+    /** The WHERE conditions of a delivery filter, for listing, counting and bulk replay alike. */
+    static void deliveryFilter(StringBuilder sql, List<Object> args, DeliveryFilter f) {
+        where(sql, args, "d.subscription = ?", f.subscription());
+        where(sql, args, "e.inbox = ?", f.inbox());
+        where(sql, args, "e.source = ?", f.source());
+        where(sql, args, "e.event_type = ?", f.type());
+        timeRange(sql, args, "d.event_id", f.from(), f.to());
+        where(sql, args, "d.event_id < ?", f.before());
+        if (f.status() != null) {
+            sql.append(" AND ").append(statusCondition(f.status(), args));
+        }
+    }
+
+    /** Every subscription the store knows, with its figures. */
+    public List<Map<String, Object>> subscriptions() throws SQLException {
+        List<Map<String, Object>> subs = query("SELECT id, inbox, created_at, paused_at, paused_reason FROM "
+                + "hb_subscription ORDER BY id", List.of(), rs -> {
+                    Map<String, Object> s = new LinkedHashMap<>();
+                    s.put("id", rs.getString(1));
+                    s.put("inbox", rs.getString(2));
+                    s.put("createdAt", Times.iso(rs.getLong(3)));
+                    Object pausedAt = rs.getObject(4);
+                    s.put("paused", pausedAt != null);
+                    s.put("pausedAt", pausedAt == null ? null : Times.iso(rs.getLong(4)));
+                    s.put("pausedReason", rs.getString(5));
+                    return s;
+                });
+        for (Map<String, Object> s : subs) {
+            String id = (String) s.get("id");
+            s.put("deliveries", statusCounts("subscription", id));
+            Long oldest = scalar("SELECT MIN(e.received_at) FROM hb_delivery d JOIN hb_event e ON e.id = d.event_id "
+                    + "WHERE d.subscription = ? AND d.status = 'pending'", id);
+            s.put("oldestPendingAgeSeconds", oldest == null ? null : (System.currentTimeMillis() - oldest) / 1000);
+            s.put("lastSuccessAt", Times.iso(scalar("SELECT MAX(started_at) FROM hb_attempt WHERE subscription = ? "
+                    + "AND verdict = 'delivered'", id)));
+            s.put("lastFailureAt", Times.iso(scalar("SELECT MAX(started_at) FROM hb_attempt WHERE subscription = ? "
+                    + "AND verdict NOT IN ('delivered', 'filtered')", id)));
+        }
+        return subs;
+    }
+
+    /** Backlog (pending deliveries), dead deliveries and the age of the oldest pending one, per subscription. */
+    public record Figures(long pending, long dead, Long oldestPendingReceivedAt) {
+    }
+
+    public Map<String, Figures> figures() throws SQLException {
+        Map<String, Figures> figures = new LinkedHashMap<>();
+        query("SELECT d.subscription, SUM(CASE WHEN d.status = 'pending' THEN 1 ELSE 0 END), "
+                + "SUM(CASE WHEN d.status = 'dead' THEN 1 ELSE 0 END), "
+                + "MIN(CASE WHEN d.status = 'pending' THEN e.received_at END) "
+                + "FROM hb_delivery d JOIN hb_event e ON e.id = d.event_id "
+                + "WHERE d.status IN ('pending', 'dead') GROUP BY d.subscription", List.of(), rs -> {
+                    figures.put(rs.getString(1), new Figures(rs.getLong(2), rs.getLong(3), rs.getObject(4, Long.class)));
+                    return null;
+                });
+        return figures;
+    }
+
+    private Map<String, Integer> statusCounts(String column, String value) throws SQLException {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        query("SELECT CASE WHEN status = 'pending' AND attempts > 0 THEN 'retrying' ELSE status END AS s, COUNT(*) "
+                + "FROM hb_delivery WHERE " + column + " = ? GROUP BY CASE WHEN status = 'pending' AND attempts > 0 "
+                + "THEN 'retrying' ELSE status END", List.of(value), rs -> {
+                    counts.put(rs.getString(1), rs.getInt(2));
+                    return null;
+                });
+        return counts;
+    }
+
+    /** pending, retrying (pending after a failure), delivered, dead or filtered. */
+    static String statusCondition(String status, List<Object> args) {
+        return switch (status) {
+            case "retrying" -> "d.status = 'pending' AND d.attempts > 0";
+            case "pending", "delivered", "dead", "filtered" -> {
+                args.add(status);
+                yield "d.status = ?";
+            }
+            default -> throw new IllegalArgumentException(
+                    "status must be pending, retrying, delivered, dead or filtered");
+        };
+    }
+
+    private static void where(StringBuilder sql, List<Object> args, String condition, Object value) {
+        if (value != null) {
+            sql.append(" AND ").append(condition);
+            args.add(value);
+        }
+    }
+
+    /** A time range as a range of event ids, which begin with their receive time. */
+    private static void timeRange(StringBuilder sql, List<Object> args, String idColumn, Long from, Long to) {
+        if (from != null) {
+            sql.append(" AND ").append(idColumn).append(" >= ?");
+            args.add(EventIds.lowest(from));
+        }
+        if (to != null) {
+            sql.append(" AND ").append(idColumn).append(" < ?");
+            args.add(EventIds.lowest(to));
+        }
+    }
+
+    private Long scalar(String sql, String arg) throws SQLException {
+        return query(sql, List.of(arg), rs -> rs.getObject(1, Long.class)).get(0);
+    }
+
+    @FunctionalInterface
+    private interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, List<Object> args, Row<T> row) throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row.map(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> headers(String json) {
+        try {
+            return json == null ? Map.of() : JSON.readValue(json, new TypeReference<LinkedHashMap<String, String>>() {
+            });
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+}

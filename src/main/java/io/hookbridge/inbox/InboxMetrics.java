@@ -1,0 +1,105 @@
+package io.hookbridge.inbox;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.CamelContextHelper;
+
+/**
+ * Hookbridge's meters, in the Micrometer registry Camel exposes ({@code camel.metrics.enabled=true}: Prometheus at
+ * {@code /observe/metrics} on the management port); without one they are counted nowhere, at no cost.
+ * Per-subscription figures that need the database (backlog, oldest pending, dead) are refreshed by the component in
+ * the background, so a scrape never queries the store.
+ */
+public final class InboxMetrics {
+
+    private static final String BEAN = "hookbridgeMetrics";
+
+    private final MeterRegistry registry;
+    private final Map<String, InboxHistory.Figures> figures = new ConcurrentHashMap<>();
+    private final Timer commits;
+    private final DistributionSummary batches;
+
+    private InboxMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.commits = Timer.builder("hookbridge.store.commit").description("Group commits: one transaction, one sync")
+                .publishPercentileHistogram().register(registry);
+        this.batches = DistributionSummary.builder("hookbridge.store.commit.batch")
+                .description("Writes shared by one commit").register(registry);
+    }
+
+    /** The metrics of a CamelContext, created on first use. */
+    public static synchronized InboxMetrics of(CamelContext context) {
+        InboxMetrics metrics = context.getRegistry().lookupByNameAndType(BEAN, InboxMetrics.class);
+        if (metrics == null) {
+            MeterRegistry registry = CamelContextHelper.findSingleByType(context, MeterRegistry.class);
+            metrics = new InboxMetrics(registry != null ? registry : new CompositeMeterRegistry());
+            context.getRegistry().bind(BEAN, InboxMetrics.class, metrics);
+        }
+        return metrics;
+    }
+
+    /** An event a source received: accepted, duplicate, or rejected (with the reason: the HTTP status). */
+    public void received(String source, String outcome, String reason) {
+        Counter.builder("hookbridge.events.received").description("Events received by the sources")
+                .tag("source", source == null ? "" : source).tag("outcome", outcome).tag("reason", reason == null ? "" : reason)
+                .register(registry).increment();
+    }
+
+    /** One delivery attempt and its outcome; for a delivery, also how long after its receipt it arrived. */
+    void attempt(String subscription, Verdict verdict, long durationMs, long receivedAt) {
+        String outcome = verdict.name().toLowerCase();
+        Counter.builder("hookbridge.deliveries").description("Delivery attempts by outcome")
+                .tag("subscription", subscription).tag("outcome", outcome).register(registry).increment();
+        Timer.builder("hookbridge.attempt.duration").description("How long one attempt took")
+                .tag("subscription", subscription).publishPercentileHistogram()
+                .register(registry).record(durationMs, TimeUnit.MILLISECONDS);
+        if (verdict == Verdict.DELIVERED) {
+            Timer.builder("hookbridge.delivery.latency").description("From receipt to delivery")
+                    .tag("subscription", subscription).publishPercentileHistogram()
+                    .register(registry).record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - receivedAt)));
+        }
+    }
+
+    void commit(long nanos, int batchSize) {
+        commits.record(nanos, TimeUnit.NANOSECONDS);
+        batches.record(batchSize);
+    }
+
+    /** Replaces the per-subscription figures the gauges report. */
+    void figures(Map<String, InboxHistory.Figures> latest, Iterable<String> subscriptions) {
+        for (String sub : subscriptions) {
+            if (figures.putIfAbsent(sub, latest.getOrDefault(sub, new InboxHistory.Figures(0, 0, null))) == null) {
+                Gauge.builder("hookbridge.backlog", figures, f -> f.getOrDefault(sub, zero()).pending())
+                        .description("Pending deliveries").tag("subscription", sub).register(registry);
+                Gauge.builder("hookbridge.dead", figures, f -> f.getOrDefault(sub, zero()).dead())
+                        .description("Dead deliveries kept for replay").tag("subscription", sub).register(registry);
+                Gauge.builder("hookbridge.oldest.pending.age", figures, f -> age(f.getOrDefault(sub, zero())))
+                        .description("Seconds since the oldest pending delivery's event arrived").baseUnit("seconds")
+                        .tag("subscription", sub).register(registry);
+            }
+            figures.put(sub, latest.getOrDefault(sub, zero()));
+        }
+    }
+
+    Map<String, InboxHistory.Figures> figures() {
+        return figures;
+    }
+
+    private static InboxHistory.Figures zero() {
+        return new InboxHistory.Figures(0, 0, null);
+    }
+
+    private static double age(InboxHistory.Figures f) {
+        return f.oldestPendingReceivedAt() == null ? 0 : (System.currentTimeMillis() - f.oldestPendingReceivedAt()) / 1000.0;
+    }
+}
