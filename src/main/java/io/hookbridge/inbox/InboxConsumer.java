@@ -24,6 +24,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * A durable subscription to an inbox: the route that consumes {@code inbox:NAME}, named by its route id. It gets the
@@ -199,6 +200,9 @@ public class InboxConsumer extends DefaultConsumer {
                 return;
             }
             if (delivery != null) {
+                // every log line of this attempt, Camel's included, carries the event and the subscription
+                MDC.put("eventId", delivery.eventId());
+                MDC.put("subscription", subscription);
                 try {
                     deliver(delivery);
                 } catch (Throwable e) {
@@ -207,6 +211,8 @@ public class InboxConsumer extends DefaultConsumer {
                             delivery.eventId(), e);
                 } finally {
                     forget(delivery);
+                    MDC.remove("eventId");
+                    MDC.remove("subscription");
                 }
             }
         }
