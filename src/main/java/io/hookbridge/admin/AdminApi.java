@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookbridge.inbox.InboxComponent;
@@ -50,7 +51,7 @@ public class AdminApi {
         int n = limit(limit);
         List<Map<String, Object>> items = inbox().getHistory().events(new EventFilter(blank(inbox), blank(source),
                 blank(type), status(status), time("from", from), time("to", to), blank(cursor), n));
-        return page(items, n, "id");
+        return page(items, n, last -> last.get("id"));
     }
 
     public Map<String, Object> event(@Header("id") String id) throws Exception {
@@ -93,7 +94,7 @@ public class AdminApi {
         List<Map<String, Object>> items = inbox().getHistory().deliveries(new DeliveryFilter(blank(subscription),
                 status(status), blank(inbox), blank(source), blank(type), time("from", from), time("to", to),
                 blank(cursor), n), null);
-        return page(items, n, "eventId");
+        return page(items, n, last -> last.get("eventId") + "." + last.get("subscription"));
     }
 
     public Map<String, Object> replayEvent(@Header("id") String id, @Header("subscription") String subscriptions)
@@ -189,10 +190,11 @@ public class AdminApi {
         }
     }
 
-    private static Map<String, Object> page(List<Map<String, Object>> items, int limit, String key) {
+    private static Map<String, Object> page(List<Map<String, Object>> items, int limit,
+            Function<Map<String, Object>, Object> cursor) {
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("items", items);
-        page.put("next", items.size() == limit ? items.get(items.size() - 1).get(key) : null);
+        page.put("next", items.size() == limit ? cursor.apply(items.get(items.size() - 1)) : null);
         return page;
     }
 

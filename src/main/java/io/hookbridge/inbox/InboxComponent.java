@@ -119,7 +119,9 @@ public class InboxComponent extends DefaultComponent {
         retention = Retention.from(getCamelContext().getPropertiesComponent());
         housekeeping.scheduleWithFixedDelay(() -> retention.run(store), retention.interval().toMillis(),
                 retention.interval().toMillis(), TimeUnit.MILLISECONDS);
-        housekeeping.scheduleWithFixedDelay(this::refreshFigures, 0, 10, TimeUnit.SECONDS);
+        // backlog, dead count and oldest pending age, for the gauges and the health check
+        long figuresEvery = Durations.parse(property("hookbridge.metrics.figures-interval", "10s")).toMillis();
+        housekeeping.scheduleWithFixedDelay(this::refreshFigures, 0, figuresEvery, TimeUnit.MILLISECONDS);
         HealthCheckHelper.getHealthCheckRegistry(getCamelContext()).register(new InboxHealthCheck(this,
                 Long.parseLong(property("hookbridge.health.backlog-threshold", "10000"))));
     }

@@ -43,7 +43,7 @@ public final class InboxHistory {
             String before, int limit) {
     }
 
-    /** Which deliveries to list or replay; null fields do not filter. */
+    /** Which deliveries to list or replay; null fields do not filter; {@code before} is a page cursor. */
     public record DeliveryFilter(String subscription, String status, String inbox, String source, String type,
             Long from, Long to, String before, int limit) {
     }
@@ -176,7 +176,16 @@ public final class InboxHistory {
         where(sql, args, "e.source = ?", f.source());
         where(sql, args, "e.event_type = ?", f.type());
         timeRange(sql, args, "d.event_id", f.from(), f.to());
-        where(sql, args, "d.event_id < ?", f.before());
+        // a delivery cursor is "eventId.subscription" (event ids hold no dot); an event id alone starts below it
+        int dot = f.before() == null ? -1 : f.before().indexOf('.');
+        if (dot < 0) {
+            where(sql, args, "d.event_id < ?", f.before());
+        } else {
+            sql.append(" AND (d.event_id < ? OR d.event_id = ? AND d.subscription > ?)");
+            args.add(f.before().substring(0, dot));
+            args.add(f.before().substring(0, dot));
+            args.add(f.before().substring(dot + 1));
+        }
         if (f.status() != null) {
             sql.append(" AND ").append(statusCondition(f.status(), args));
         }

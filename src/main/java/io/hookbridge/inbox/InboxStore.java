@@ -287,8 +287,9 @@ public final class InboxStore implements AutoCloseable {
      */
     public CompletableFuture<Integer> purge(long cutoff, long deadCutoff, String source, Collection<String> otherSources,
             int limit) {
-        StringBuilder sql = new StringBuilder("SELECT e.id FROM hb_event e WHERE e.received_at < ?");
-        List<Object> args = new ArrayList<>(List.of(cutoff));
+        // ids begin with the receive time: the ranges run on the primary key (or the source index), not a scan
+        StringBuilder sql = new StringBuilder("SELECT e.id FROM hb_event e WHERE e.id < ?");
+        List<Object> args = new ArrayList<>(List.of(EventIds.lowest(cutoff)));
         if (source != null) {
             sql.append(" AND e.source = ?");
             args.add(source);
@@ -298,8 +299,8 @@ public final class InboxStore implements AutoCloseable {
             args.addAll(otherSources);
         }
         sql.append(" AND NOT EXISTS (SELECT 1 FROM hb_delivery d WHERE d.event_id = e.id AND (d.status = 'pending' "
-                + "OR (d.status = 'dead' AND e.received_at >= ?))) ORDER BY e.id LIMIT ?");
-        args.add(deadCutoff);
+                + "OR (d.status = 'dead' AND e.id >= ?))) ORDER BY e.id LIMIT ?");
+        args.add(EventIds.lowest(deadCutoff));
         args.add(limit);
         return writer.submit(tx -> {
             List<String> ids = new ArrayList<>();
@@ -311,6 +312,9 @@ public final class InboxStore implements AutoCloseable {
                 while (rs.next()) {
                     ids.add(rs.getString(1));
                 }
+            }
+            if (ids.isEmpty()) {
+                return 0; // an empty batch is an error to some drivers
             }
             for (String table : new String[] { "hb_attempt", "hb_delivery" }) {
                 PreparedStatement delete = tx.prepare("DELETE FROM " + table + " WHERE event_id = ?");

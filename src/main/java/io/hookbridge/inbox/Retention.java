@@ -67,9 +67,12 @@ final class Retention {
         return purged.get();
     }
 
-    /** One purge run: every source with its own retention, then all the others with the defaults. */
     void run(InboxStore store) {
-        long now = System.currentTimeMillis();
+        run(store, System.currentTimeMillis());
+    }
+
+    /** One purge run as of {@code now}: every source with its own retention, then all the others with the defaults. */
+    void run(InboxStore store, long now) {
         try {
             int deleted = 0;
             for (Map.Entry<String, Keep> source : bySource.entrySet()) {
