@@ -3,6 +3,7 @@ package io.hookbridge;
 import io.hookbridge.admin.AdminRoutes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kamelet.KameletComponent;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConstants;
@@ -42,10 +43,14 @@ public final class Hookbridge {
     /**
      * Prepares a CamelContext for Hookbridge's Kamelets; camel-main does this by itself, an application embedding
      * Hookbridge calls it before adding routes. Kamelet parameters then arrive as written (see
-     * {@link KameletParameters}), and a route's redelivery policy retries a Kamelet step as a whole.
+     * {@link KameletParameters}), a route's redelivery policy retries a Kamelet step as a whole, and HTTP routes use
+     * camel-main's server port (see {@link MainServerHttpEngine}).
      */
     public static void install(CamelContext context) {
         KameletParameters.install(context);
+        if (context.getRegistry().lookupByName(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME) == null) {
+            context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, new MainServerHttpEngine());
+        }
         context.getComponent("kamelet", KameletComponent.class).setNoErrorHandler(true);
     }
 }

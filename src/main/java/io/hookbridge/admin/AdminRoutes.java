@@ -30,12 +30,14 @@ public class AdminRoutes extends RouteBuilder {
                 .apiProperty("api.description", "Events, deliveries, attempts, replays and subscriptions of the inbox");
 
         onException(Exception.class).handled(true).bean(api, "error");
-        interceptFrom("rest:*").process(AdminAccess.from(properties));
-        // one route per operation; an answer carries no header but its status and content type (query parameters,
-        // which are message headers, would otherwise be sent back)
+        AdminAccess access = AdminAccess.from(properties);
+        // one route per operation, access checked in it (so that a refusal takes the onException above); an answer
+        // carries no header but its status and content type (query parameters, which are message headers, would
+        // otherwise be sent back)
         for (String operation : new String[] { "events", "event", "delivery", "replayEvent", "replayDelivery",
                 "deliveries", "replay", "subscriptions", "pause", "resume", "retryDead" }) {
             from("direct:hookbridge-admin-" + operation).routeId("hookbridge-admin-" + operation)
+                    .process(access)
                     .bean(api, operation)
                     .removeHeaders("*", "CamelHttpResponseCode");
         }

@@ -69,6 +69,10 @@ public final class Gateway implements AutoCloseable {
         return Http.post("http://127.0.0.1:" + port + path, body, headers);
     }
 
+    public HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {
+        return Http.get("http://127.0.0.1:" + port + path, headers);
+    }
+
     @Override
     public void close() {
         main.stop();
