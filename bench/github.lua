@@ -4,6 +4,13 @@ local body = os.getenv("BODY")
 local signature = os.getenv("SIGNATURE")
 local counter = 0
 local thread_id = 0
+-- DELAY_MS paces each connection (soak.sh): one request per DELAY_MS at most
+local delay_ms = tonumber(os.getenv("DELAY_MS") or "")
+if delay_ms then
+  function delay()
+    return delay_ms
+  end
+end
 local threads = {}
 
 function setup(thread)

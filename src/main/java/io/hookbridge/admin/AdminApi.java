@@ -3,7 +3,6 @@ package io.hookbridge.admin;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -209,11 +208,7 @@ public class AdminApi {
     }
 
     private static String status(String status) {
-        String s = blank(status);
-        if (s != null && !Arrays.asList("pending", "retrying", "delivered", "dead", "filtered").contains(s)) {
-            throw new IllegalArgumentException("status must be pending, retrying, delivered, dead or filtered");
-        }
-        return s;
+        return InboxHistory.knownStatus(blank(status));
     }
 
     private static Long time(String name, String value) {

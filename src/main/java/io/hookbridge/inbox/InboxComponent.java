@@ -261,7 +261,7 @@ public class InboxComponent extends DefaultComponent {
                     names.add(InboxEndpoint.subscriptionName(route));
                 }
             }
-            metrics.figures(history.figures(), names);
+            metrics.figures(history.figures(names));
         } catch (Exception e) {
             LOG.debug("Could not read the subscription figures: {}", e.toString());
         }

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -131,7 +132,7 @@ public final class InboxHistory {
     /** Deliveries, newest event first; {@code eventId} non-null lists one event's. */
     public List<Map<String, Object>> deliveries(DeliveryFilter f, String eventId) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT d.event_id, d.subscription, d.status, d.attempts, "
-                + "d.next_attempt_at, d.updated_at, d.last_error FROM hb_delivery d");
+                + "d.next_attempt_at, d.updated_at, d.last_error, " + PAUSED + " FROM hb_delivery d");
         List<Object> args = new ArrayList<>();
         boolean joinEvent = f.inbox() != null || f.source() != null || f.type() != null;
         if (joinEvent) {
@@ -148,7 +149,8 @@ public final class InboxHistory {
             d.put("subscription", rs.getString(2));
             String status = rs.getString(3);
             int attempts = rs.getInt(4);
-            d.put("status", InboxStore.PENDING.equals(status) && attempts > 0 ? "retrying" : status);
+            boolean pending = InboxStore.PENDING.equals(status);
+            d.put("status", pending && rs.getBoolean(8) ? "paused" : pending && attempts > 0 ? "retrying" : status);
             d.put("attempts", attempts);
             d.put("nextAttemptAt", InboxStore.PENDING.equals(status) ? Times.iso(rs.getLong(5)) : null);
             d.put("updatedAt", Times.iso(rs.getLong(6)));
@@ -193,47 +195,59 @@ public final class InboxHistory {
 
     /** Every subscription the store knows, with its figures. */
     public List<Map<String, Object>> subscriptions() throws SQLException {
-        List<Map<String, Object>> subs = query("SELECT id, inbox, created_at, paused_at, paused_reason FROM "
-                + "hb_subscription ORDER BY id", List.of(), rs -> {
+        List<Map<String, Object>> subs = query("SELECT id, inbox, created_at, paused_at, paused_reason, "
+                + "last_success_at, last_failure_at, last_failure FROM hb_subscription ORDER BY id", List.of(), rs -> {
                     Map<String, Object> s = new LinkedHashMap<>();
                     s.put("id", rs.getString(1));
                     s.put("inbox", rs.getString(2));
                     s.put("createdAt", Times.iso(rs.getLong(3)));
-                    Object pausedAt = rs.getObject(4);
-                    s.put("paused", pausedAt != null);
-                    s.put("pausedAt", pausedAt == null ? null : Times.iso(rs.getLong(4)));
+                    s.put("paused", rs.getObject(4) != null);
+                    s.put("pausedAt", Times.iso(rs.getObject(4, Long.class)));
                     s.put("pausedReason", rs.getString(5));
+                    s.put("lastSuccessAt", Times.iso(rs.getObject(6, Long.class)));
+                    s.put("lastFailureAt", Times.iso(rs.getObject(7, Long.class)));
+                    s.put("lastFailure", rs.getString(8));
                     return s;
                 });
         for (Map<String, Object> s : subs) {
-            String id = (String) s.get("id");
-            s.put("deliveries", statusCounts("subscription", id));
-            Long oldest = scalar("SELECT MIN(e.received_at) FROM hb_delivery d JOIN hb_event e ON e.id = d.event_id "
-                    + "WHERE d.subscription = ? AND d.status = 'pending'", id);
-            s.put("oldestPendingAgeSeconds", oldest == null ? null : (System.currentTimeMillis() - oldest) / 1000);
-            s.put("lastSuccessAt", Times.iso(scalar("SELECT MAX(started_at) FROM hb_attempt WHERE subscription = ? "
-                    + "AND verdict = 'delivered'", id)));
-            s.put("lastFailureAt", Times.iso(scalar("SELECT MAX(started_at) FROM hb_attempt WHERE subscription = ? "
-                    + "AND verdict NOT IN ('delivered', 'filtered')", id)));
+            Figures f = figures((String) s.get("id"));
+            Map<String, Long> deliveries = new LinkedHashMap<>();
+            deliveries.put("pending", f.pending());
+            deliveries.put("retrying", f.retrying());
+            deliveries.put("dead", f.dead());
+            s.put("deliveries", deliveries);
+            s.put("oldestPendingAgeSeconds", f.oldestPendingReceivedAt() == null ? null
+                    : (System.currentTimeMillis() - f.oldestPendingReceivedAt()) / 1000);
         }
         return subs;
     }
 
-    /** Backlog (pending deliveries), dead deliveries and the age of the oldest pending one, per subscription. */
-    public record Figures(long pending, long dead, Long oldestPendingReceivedAt) {
+    /**
+     * A subscription's unfinished deliveries (of which retrying: after a failed attempt), dead ones and the receive
+     * time of the oldest unfinished one. Finished deliveries are not counted: there are many, and the metrics count
+     * them as they happen.
+     */
+    public record Figures(long pending, long retrying, long dead, Long oldestPendingReceivedAt) {
+        static final Figures NONE = new Figures(0, 0, 0, null);
     }
 
-    public Map<String, Figures> figures() throws SQLException {
+    /** Each one's figures, read with the (subscription, status) index: their cost grows with the backlog only. */
+    public Map<String, Figures> figures(Collection<String> subscriptions) throws SQLException {
         Map<String, Figures> figures = new LinkedHashMap<>();
-        query("SELECT d.subscription, SUM(CASE WHEN d.status = 'pending' THEN 1 ELSE 0 END), "
-                + "SUM(CASE WHEN d.status = 'dead' THEN 1 ELSE 0 END), "
-                + "MIN(CASE WHEN d.status = 'pending' THEN e.received_at END) "
-                + "FROM hb_delivery d JOIN hb_event e ON e.id = d.event_id "
-                + "WHERE d.status IN ('pending', 'dead') GROUP BY d.subscription", List.of(), rs -> {
-                    figures.put(rs.getString(1), new Figures(rs.getLong(2), rs.getLong(3), rs.getObject(4, Long.class)));
-                    return null;
-                });
+        for (String subscription : subscriptions) {
+            figures.put(subscription, figures(subscription));
+        }
         return figures;
+    }
+
+    private Figures figures(String subscription) throws SQLException {
+        Figures pending = query("SELECT COUNT(*), SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), MIN(event_id) "
+                + "FROM hb_delivery WHERE subscription = ? AND status = 'pending'", List.of(subscription),
+                rs -> new Figures(rs.getLong(1), rs.getLong(2), 0,
+                        rs.getString(3) == null ? null : EventIds.time(rs.getString(3)))).get(0);
+        long dead = query("SELECT COUNT(*) FROM hb_delivery WHERE subscription = ? AND status = 'dead'",
+                List.of(subscription), rs -> rs.getLong(1)).get(0);
+        return new Figures(pending.pending(), pending.retrying(), dead, pending.oldestPendingReceivedAt());
     }
 
     private Map<String, Integer> statusCounts(String column, String value) throws SQLException {
@@ -247,16 +261,33 @@ public final class InboxHistory {
         return counts;
     }
 
-    /** pending, retrying (pending after a failure), delivered, dead or filtered. */
+    /** The delivery states the filters know. */
+    public static final List<String> STATUSES = List.of("pending", "retrying", "paused", "delivered", "dead", "filtered");
+
+    /** The status, if the filters know it (null too); otherwise an IllegalArgumentException. */
+    public static String knownStatus(String status) {
+        if (status != null && !STATUSES.contains(status)) {
+            throw new IllegalArgumentException("status must be one of " + String.join(", ", STATUSES));
+        }
+        return status;
+    }
+
+    /** Whether the delivery's subscription is paused. */
+    private static final String PAUSED = "EXISTS (SELECT 1 FROM hb_subscription s WHERE s.id = d.subscription "
+            + "AND s.paused_at IS NOT NULL)";
+
+    /**
+     * pending (not finished: waiting, retrying or paused), retrying (pending after a failure), paused (pending on a
+     * paused subscription), delivered, dead or filtered.
+     */
     static String statusCondition(String status, List<Object> args) {
         return switch (status) {
             case "retrying" -> "d.status = 'pending' AND d.attempts > 0";
-            case "pending", "delivered", "dead", "filtered" -> {
-                args.add(status);
+            case "paused" -> "d.status = 'pending' AND " + PAUSED;
+            default -> {
+                args.add(knownStatus(status));
                 yield "d.status = ?";
             }
-            default -> throw new IllegalArgumentException(
-                    "status must be pending, retrying, delivered, dead or filtered");
         };
     }
 

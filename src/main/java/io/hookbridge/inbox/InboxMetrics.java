@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import io.hookbridge.inbox.InboxHistory.Figures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -25,7 +26,7 @@ public final class InboxMetrics {
     private static final String BEAN = "hookbridgeMetrics";
 
     private final MeterRegistry registry;
-    private final Map<String, InboxHistory.Figures> figures = new ConcurrentHashMap<>();
+    private final Map<String, Figures> figures = new ConcurrentHashMap<>();
     private final Timer commits;
     private final DistributionSummary batches;
 
@@ -76,30 +77,25 @@ public final class InboxMetrics {
     }
 
     /** Replaces the per-subscription figures the gauges report. */
-    void figures(Map<String, InboxHistory.Figures> latest, Iterable<String> subscriptions) {
-        for (String sub : subscriptions) {
-            if (figures.putIfAbsent(sub, latest.getOrDefault(sub, new InboxHistory.Figures(0, 0, null))) == null) {
-                Gauge.builder("hookbridge.backlog", figures, f -> f.getOrDefault(sub, zero()).pending())
+    void figures(Map<String, Figures> latest) {
+        latest.forEach((sub, latestFigures) -> {
+            if (figures.put(sub, latestFigures) == null) {
+                Gauge.builder("hookbridge.backlog", figures, f -> f.getOrDefault(sub, Figures.NONE).pending())
                         .description("Pending deliveries").tag("subscription", sub).register(registry);
-                Gauge.builder("hookbridge.dead", figures, f -> f.getOrDefault(sub, zero()).dead())
+                Gauge.builder("hookbridge.dead", figures, f -> f.getOrDefault(sub, Figures.NONE).dead())
                         .description("Dead deliveries kept for replay").tag("subscription", sub).register(registry);
-                Gauge.builder("hookbridge.oldest.pending.age", figures, f -> age(f.getOrDefault(sub, zero())))
+                Gauge.builder("hookbridge.oldest.pending.age", figures, f -> age(f.getOrDefault(sub, Figures.NONE)))
                         .description("Seconds since the oldest pending delivery's event arrived").baseUnit("seconds")
                         .tag("subscription", sub).register(registry);
             }
-            figures.put(sub, latest.getOrDefault(sub, zero()));
-        }
+        });
     }
 
-    Map<String, InboxHistory.Figures> figures() {
+    Map<String, Figures> figures() {
         return figures;
     }
 
-    private static InboxHistory.Figures zero() {
-        return new InboxHistory.Figures(0, 0, null);
-    }
-
-    private static double age(InboxHistory.Figures f) {
+    private static double age(Figures f) {
         return f.oldestPendingReceivedAt() == null ? 0 : (System.currentTimeMillis() - f.oldestPendingReceivedAt()) / 1000.0;
     }
 }

@@ -60,6 +60,15 @@ public final class InboxStore implements AutoCloseable {
             + "lease_until = NULL, updated_at = ?, last_error = ? WHERE event_id = ? AND subscription = ? AND attempts = ?";
     private static final String FIND_SUBSCRIPTION = "SELECT paused_at FROM hb_subscription WHERE id = ?";
     private static final String INSERT_SUBSCRIPTION = "INSERT INTO hb_subscription (id, inbox, created_at) VALUES (?, ?, ?)";
+    /**
+     * A subscription's latest success and failure are written at most once per this many milliseconds: a busy
+     * subscription does not rewrite (and, on a shared database, lock) its row on every attempt.
+     */
+    static final long LAST_OUTCOME_RESOLUTION_MS = 1000;
+    private static final String LAST_SUCCESS = "UPDATE hb_subscription SET last_success_at = ? WHERE id = ? "
+            + "AND (last_success_at IS NULL OR last_success_at < ?)";
+    private static final String LAST_FAILURE = "UPDATE hb_subscription SET last_failure_at = ?, last_failure = ? "
+            + "WHERE id = ? AND (last_failure_at IS NULL OR last_failure_at < ?)";
     private static final String UPDATE_PAUSE = "UPDATE hb_subscription SET paused_at = ?, paused_reason = ? WHERE id = ?";
 
     /**
@@ -194,8 +203,23 @@ public final class InboxStore implements AutoCloseable {
             log.setString(8, error);
             log.setString(9, truncate(result.response()));
             log.executeUpdate();
+            long finished = startedAt + durationMs;
+            if (result.verdict() == Verdict.DELIVERED) {
+                PreparedStatement success = tx.prepare(LAST_SUCCESS);
+                success.setLong(1, finished);
+                success.setString(2, d.subscription());
+                success.setLong(3, finished - LAST_OUTCOME_RESOLUTION_MS);
+                success.executeUpdate();
+            } else if (result.verdict() != Verdict.FILTERED) {
+                PreparedStatement failure = tx.prepare(LAST_FAILURE);
+                failure.setLong(1, finished);
+                failure.setString(2, error);
+                failure.setString(3, d.subscription());
+                failure.setLong(4, finished - LAST_OUTCOME_RESOLUTION_MS);
+                failure.executeUpdate();
+            }
             if (result.verdict() == Verdict.PAUSE) {
-                updatePause(tx, d.subscription(), startedAt + durationMs, error);
+                updatePause(tx, d.subscription(), finished, error);
             }
             return true;
         });

@@ -20,7 +20,11 @@ CREATE TABLE hb_subscription (
     inbox         VARCHAR(200)  NOT NULL,
     created_at    BIGINT        NOT NULL,
     paused_at     BIGINT,
-    paused_reason VARCHAR(2000)
+    paused_reason VARCHAR(2000),
+    -- the latest delivered and failed attempts, written at most about once a second
+    last_success_at BIGINT,
+    last_failure_at BIGINT,
+    last_failure    VARCHAR(2000)
 );
 
 CREATE TABLE hb_delivery (
@@ -36,8 +40,8 @@ CREATE TABLE hb_delivery (
     last_error      VARCHAR(2000),
     PRIMARY KEY (event_id, subscription)
 );
+-- also serves the per-subscription counts by status; lookups by event use the primary key
 CREATE INDEX hb_delivery_due ON hb_delivery (subscription, status, next_attempt_at);
-CREATE INDEX hb_delivery_event ON hb_delivery (event_id);
 
 CREATE TABLE hb_attempt (
     event_id     VARCHAR(40)   NOT NULL,

@@ -161,15 +161,12 @@ class AdminApiTest {
         assertThat(attempt.path("durationMs").isNumber()).isTrue();
 
         assertThat(ids(get("/admin/deliveries?subscription=to-partner-b&status=dead"), "eventId")).containsExactly(id);
-        JsonNode partnerBFigures = null;
-        for (JsonNode s : get("/admin/subscriptions")) {
-            if (s.path("id").asText().equals("to-partner-b")) {
-                partnerBFigures = s;
-            }
-        }
-        assertThat(partnerBFigures).isNotNull();
+        JsonNode partnerBFigures = subscription("to-partner-b");
         assertThat(partnerBFigures.path("deliveries").path("dead").asInt()).isEqualTo(1);
         assertThat(partnerBFigures.path("lastFailureAt").asText()).isNotBlank();
+        assertThat(partnerBFigures.path("lastFailure").asText()).contains("400");
+        assertThat(partnerBFigures.path("lastSuccessAt").isNull()).isTrue();
+        assertThat(subscription("to-partner-a").path("lastSuccessAt").asText()).isNotBlank();
         assertThat(partnerBFigures.path("state").asText()).isEqualTo("active");
 
         assertError(gateway.get("/admin/events/evt_00000000000000000000000000", ADMIN), 404);
@@ -308,6 +305,8 @@ class AdminApiTest {
         assertThat(paused.path("state").asText()).isEqualTo("paused");
         assertThat(paused.path("pausedReason").asText()).isNotBlank();
         assertThat(paused.path("deliveries").path("pending").asInt()).isEqualTo(1);
+        assertThat(ids(get("/admin/deliveries?status=paused"), "eventId")).containsExactly(held);
+        assertThat(status(held, "to-partner-b")).isEqualTo("paused");
 
         assertThat(post("/admin/subscriptions/to-partner-b/resume", "").path("paused").asBoolean()).isFalse();
         awaitStatus(held, "to-partner-b", "delivered");
