@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
@@ -47,12 +48,14 @@ public final class InboxHistory {
     /** Which deliveries to list or replay; null fields do not filter; {@code before} is a page cursor. */
     public record DeliveryFilter(String subscription, String status, String inbox, String source, String type,
             Long from, Long to, String before, int limit) {
+        /** An event's deliveries: one per subscription. */
+        static final DeliveryFilter ALL = new DeliveryFilter(null, null, null, null, null, null, null, null, 10_000);
     }
 
     /** Newest first, at most {@code limit}, older than the cursor {@code before} (an event id). */
     public List<Map<String, Object>> events(EventFilter f) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT e.id, e.inbox, e.source, e.event_type, e.idempotency_key, "
-                + "e.received_at, e.content_type, OCTET_LENGTH(e.body) FROM hb_event e WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT " + EVENT_COLUMNS + ", OCTET_LENGTH(e.body) FROM hb_event e "
+                + "WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         where(sql, args, "e.inbox = ?", f.inbox());
         where(sql, args, "e.source = ?", f.source());
@@ -66,35 +69,37 @@ public final class InboxHistory {
         sql.append(" ORDER BY e.id DESC LIMIT ?");
         args.add(f.limit());
         List<Map<String, Object>> events = query(sql.toString(), args, rs -> {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("id", rs.getString(1));
-            e.put("inbox", rs.getString(2));
-            e.put("source", rs.getString(3));
-            e.put("type", rs.getString(4));
-            e.put("idempotencyKey", rs.getString(5));
-            e.put("receivedAt", Times.iso(rs.getLong(6)));
-            e.put("contentType", rs.getString(7));
+            Map<String, Object> e = eventSummary(rs);
             e.put("size", rs.getLong(8));
             return e;
         });
         for (Map<String, Object> e : events) {
-            e.put("deliveries", statusCounts("event_id", (String) e.get("id")));
+            e.put("deliveries", statusCounts((String) e.get("id")));
         }
         return events;
     }
 
+    /** What a list of events and an event's detail both show, read by {@link #eventSummary}. */
+    private static final String EVENT_COLUMNS = "e.id, e.inbox, e.source, e.event_type, e.idempotency_key, "
+            + "e.received_at, e.content_type";
+
+    private static Map<String, Object> eventSummary(ResultSet rs) throws SQLException {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("id", rs.getString(1));
+        e.put("inbox", rs.getString(2));
+        e.put("source", rs.getString(3));
+        e.put("type", rs.getString(4));
+        e.put("idempotencyKey", rs.getString(5));
+        e.put("receivedAt", Times.iso(rs.getLong(6)));
+        e.put("contentType", rs.getString(7));
+        return e;
+    }
+
     /** One event: headers, body (or a safe preview), and each delivery; null if there is no such event. */
     public Map<String, Object> event(String id) throws SQLException {
-        List<Map<String, Object>> found = query("SELECT id, inbox, source, event_type, idempotency_key, received_at, "
-                + "content_type, headers, body FROM hb_event WHERE id = ?", List.of(id), rs -> {
-                    Map<String, Object> e = new LinkedHashMap<>();
-                    e.put("id", rs.getString(1));
-                    e.put("inbox", rs.getString(2));
-                    e.put("source", rs.getString(3));
-                    e.put("type", rs.getString(4));
-                    e.put("idempotencyKey", rs.getString(5));
-                    e.put("receivedAt", Times.iso(rs.getLong(6)));
-                    e.put("contentType", rs.getString(7));
+        List<Map<String, Object>> found = query("SELECT " + EVENT_COLUMNS + ", e.headers, e.body FROM hb_event e "
+                + "WHERE e.id = ?", List.of(id), rs -> {
+                    Map<String, Object> e = eventSummary(rs);
                     e.put("headers", headers(rs.getString(8)));
                     body(e, rs.getBytes(9));
                     return e;
@@ -103,7 +108,7 @@ public final class InboxHistory {
             return null;
         }
         Map<String, Object> event = found.get(0);
-        event.put("deliveries", deliveries(new DeliveryFilter(null, null, null, null, null, null, null, null, 1000), id));
+        event.put("deliveries", deliveries(DeliveryFilter.ALL, id));
         return event;
     }
 
@@ -250,14 +255,12 @@ public final class InboxHistory {
         return new Figures(pending.pending(), pending.retrying(), dead, pending.oldestPendingReceivedAt());
     }
 
-    private Map<String, Integer> statusCounts(String column, String value) throws SQLException {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        query("SELECT CASE WHEN status = 'pending' AND attempts > 0 THEN 'retrying' ELSE status END AS s, COUNT(*) "
-                + "FROM hb_delivery WHERE " + column + " = ? GROUP BY CASE WHEN status = 'pending' AND attempts > 0 "
-                + "THEN 'retrying' ELSE status END", List.of(value), rs -> {
-                    counts.put(rs.getString(1), rs.getInt(2));
-                    return null;
-                });
+    /** How many of an event's deliveries are in each state. */
+    private Map<String, Integer> statusCounts(String eventId) throws SQLException {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (Map<String, Object> d : deliveries(DeliveryFilter.ALL, eventId)) {
+            counts.merge((String) d.get("status"), 1, Integer::sum);
+        }
         return counts;
     }
 
