@@ -181,6 +181,25 @@ class InboxDeliveryTest {
     }
 
     @Test
+    void anInternalDestinationNotOnTheAllowListIsRefusedAndDeadAtOnce() throws Exception {
+        // the tests allow 127.0.0.1/32 only (pom.xml): 127.0.0.2 is as internal as any private address
+        Receiver internal = new Receiver("127.0.0.2");
+        toClose.add(internal);
+        Receiver allowed = receiver();
+        start(subscriptions(subscription("internal", "retrySchedule=1h", internal.url("/a")),
+                subscription("allowed", "", allowed.url("/b"))));
+
+        String id = send("{}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "dead".equals(state(id, "internal").status()));
+        assertThat(state(id, "internal").attempts()).isEqualTo(1);
+        assertThat(store().attempts(id, "internal").get(0).error())
+                .contains("127.0.0.2", "internal address", "hookbridge.egress.allow");
+        assertThat(internal.requests()).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(id, "allowed").status()));
+    }
+
+    @Test
     void goneHoldsTheSubscriptionWithItsDeliveriesUntilResumed() throws Exception {
         Receiver gone = receiver().answer(410);
         Receiver other = receiver();

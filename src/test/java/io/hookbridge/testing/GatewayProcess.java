@@ -23,7 +23,8 @@ public final class GatewayProcess implements AutoCloseable {
     public static GatewayProcess start(Path workDir, int port, Map<String, String> properties) throws Exception {
         String jar = System.getProperty("hookbridge.jar", "target/hookbridge.jar");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dcamel.server.port=" + port, "-Dcamel.management.enabled=false"));
+                "-Xmx512m", "-Dcamel.server.port=" + port, "-Dcamel.management.enabled=false",
+                "-Dhookbridge.egress.allow=127.0.0.1/32"));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(Path.of(jar).toAbsolutePath().toString());

@@ -38,6 +38,7 @@ public final class Receiver implements AutoCloseable {
     public record Answer(int status, Map<String, String> headers) {
     }
 
+    private final String address;
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
@@ -46,14 +47,20 @@ public final class Receiver implements AutoCloseable {
     private volatile int defaultStatus = 200;
 
     public Receiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this("127.0.0.1");
+    }
+
+    /** A receiver on another local address, e.g. 127.0.0.2. */
+    public Receiver(String address) throws IOException {
+        this.address = address;
+        server = HttpServer.create(new InetSocketAddress(address, 0), 0);
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", this::handle);
         server.start();
     }
 
     public String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return "http://" + address + ":" + server.getAddress().getPort() + path;
     }
 
     /** The next answers, in order; after them every request gets the default status. */
