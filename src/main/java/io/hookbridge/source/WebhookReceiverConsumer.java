@@ -1,13 +1,15 @@
 package io.hookbridge.source;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import io.hookbridge.inbox.InboxHeaders;
 import io.hookbridge.inbox.InboxMetrics;
 import io.hookbridge.inbox.InboxUnavailableException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Route;
@@ -21,6 +23,8 @@ import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import static java.util.stream.Collectors.toSet;
 
 /**
  * Serves one webhook path on the gateway's HTTP server (the Vert.x router of Camel's platform-http).
@@ -37,6 +41,8 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
 
     private final WebhookReceiverEndpoint endpoint;
     private Route route;
+    private Set<String> methods;
+    private Set<String> mediaTypes;
 
     public WebhookReceiverConsumer(WebhookReceiverEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -50,10 +56,10 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
                 PlatformHttpComponent.class);
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(getEndpoint().getCamelContext(),
                 VertxPlatformHttpRouter.getRouterNameFromPort(http.getEngine().getServerPort()));
+        methods = list(endpoint.getHttpMethods()).stream().map(m -> m.toUpperCase(Locale.ROOT)).collect(toSet());
+        mediaTypes = list(endpoint.getContentTypes()).stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(toSet());
+        // every method reaches this route, so that the others get this source's JSON 405 rather than Vert.x's page
         route = router.route(endpoint.getPath());
-        for (String method : endpoint.getHttpMethods().split(",")) {
-            route.method(HttpMethod.valueOf(method.trim().toUpperCase(Locale.ROOT)));
-        }
         route.handler(this::receive);
         http.addHttpEndpoint(endpoint.getPath(), endpoint.getHttpMethods(), null, null, this);
     }
@@ -72,6 +78,11 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
     /** On the event loop: collect the body, then hand over to a worker. */
     private void receive(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
+        if (!methods.contains(request.method().name())) {
+            ctx.response().putHeader("Allow", String.join(", ", methods));
+            refuse(ctx, new WebhookRejection(405, "use " + String.join(" or ", methods)), true);
+            return;
+        }
         long max = endpoint.getMaxBodySize();
         String declared = request.getHeader("Content-Length");
         if (declared != null && declared.length() < 19 && declared.chars().allMatch(Character::isDigit)
@@ -137,8 +148,16 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
                         return routeReply(m);
                     }
                 }
+                String mediaType = mediaType(request.getHeader("Content-Type"));
+                if (!mediaTypes.isEmpty() && !mediaTypes.contains(mediaType)) {
+                    throw new WebhookRejection(415, (mediaType.isEmpty() ? "a Content-Type is needed" : "content type "
+                            + mediaType + " is not accepted") + "; send " + String.join(" or ", mediaTypes));
+                }
                 if (endpoint.getVerifier() != null) {
                     endpoint.getVerifier().process(exchange);
+                }
+                if (mediaType.equals("application/json") || mediaType.endsWith("+json")) {
+                    WellFormedJson.check(body);
                 }
                 describe(m, body);
                 getProcessor().process(exchange);
@@ -240,6 +259,20 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
 
     private static WebhookRejection tooLarge(long max) {
         return new WebhookRejection(413, "the body is larger than " + max + " bytes");
+    }
+
+    /** "application/json" of "Application/JSON; charset=utf-8"; empty when there is none. */
+    static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "";
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return commaSeparated == null ? List.of() : Arrays.stream(commaSeparated.split(","))
+                .map(String::trim).filter(t -> !t.isEmpty()).toList();
     }
 
     private static boolean startsWithIgnoreCase(String s, String prefix) {

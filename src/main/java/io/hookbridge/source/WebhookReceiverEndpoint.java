@@ -52,6 +52,11 @@ public class WebhookReceiverEndpoint extends DefaultEndpoint {
     @UriParam(defaultValue = "POST", description = "The HTTP methods accepted, comma-separated; others get 405")
     private String httpMethods = "POST";
 
+    @UriParam(description = "The media types accepted, comma-separated (parameters such as charset do not matter), "
+                            + "e.g. application/json; another or a missing Content-Type gets 415. Empty accepts any. "
+                            + "A JSON body must be well-formed (400 otherwise).")
+    private String contentTypes;
+
     @UriParam(description = "The source name stored with each event (header HookbridgeSource)")
     private String source;
 
@@ -150,6 +155,14 @@ public class WebhookReceiverEndpoint extends DefaultEndpoint {
 
     public void setHttpMethods(String httpMethods) {
         this.httpMethods = httpMethods;
+    }
+
+    public String getContentTypes() {
+        return contentTypes;
+    }
+
+    public void setContentTypes(String contentTypes) {
+        this.contentTypes = contentTypes;
     }
 
     public String getSource() {

@@ -338,11 +338,7 @@ class WebhookSourcesTest {
 
     static HttpResponse<String> standard(String secret, String id, long timestamp, String json) throws Exception {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
-        String signature = Base64.getEncoder().encodeToString(Signatures.hmacSha256(key,
-                (id + "." + timestamp + "." + json).getBytes(StandardCharsets.UTF_8)));
-        return gateway.post("/hooks/acme", body, Map.of("Content-Type", "application/json", "webhook-id", id,
-                "webhook-timestamp", Long.toString(timestamp), "webhook-signature", "v1," + signature));
+        return gateway.post("/hooks/acme", body, Signatures.standardHeaders(secret, id, timestamp, body));
     }
 
     @Test

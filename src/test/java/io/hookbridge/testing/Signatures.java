@@ -51,6 +51,15 @@ public final class Signatures {
                 "X-Shopify-Hmac-Sha256", base64(hmac("HmacSHA256", secret.getBytes(StandardCharsets.UTF_8), body)));
     }
 
+    /** The headers a Standard Webhooks sender sends: v1,base64(HMAC-SHA256(key, "id.timestamp.body")). */
+    public static Map<String, String> standardHeaders(String whsecSecret, String id, long timestamp, byte[] body) {
+        byte[] key = java.util.Base64.getDecoder().decode(whsecSecret.substring("whsec_".length()));
+        String signed = id + "." + timestamp + "." + new String(body, StandardCharsets.UTF_8);
+        return Map.of("Content-Type", "application/json", "webhook-id", id, "webhook-timestamp",
+                Long.toString(timestamp), "webhook-signature",
+                "v1," + base64(hmacSha256(key, signed.getBytes(StandardCharsets.UTF_8))));
+    }
+
     /** The headers GitHub sends with a JSON event, signed with {@code secret}. */
     public static Map<String, String> githubHeaders(String secret, String event, String delivery, byte[] body) {
         return Map.of("Content-Type", "application/json", "X-GitHub-Event", event, "X-GitHub-Delivery", delivery,
