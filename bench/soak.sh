@@ -56,3 +56,5 @@ done
 wait $WRK || true
 grep '^RESULT' "$WORK/wrk.out" | sed 's/^RESULT/load/'
 echo "purge runs that deleted events: $(grep -c 'Retention: purged' "$WORK/gateway.log" || true)"
+echo "refused or failed webhooks: $( { grep -o 'Refused a webhook on [^ ]*: [0-9]* .*\|Could not store' "$WORK/gateway.log" || true; } \
+  | sed 's/ on [^:]*//' | sort | uniq -c | tr '\n' ';')"

@@ -180,7 +180,11 @@ public class InboxComponent extends DefaultComponent {
         }
         return url + (url.contains("hsqldb.lock_file") ? "" : ";hsqldb.lock_file=false")
                 + (url.contains("hsqldb.default_table_type") ? "" : ";hsqldb.default_table_type=cached")
-                + (url.contains("hsqldb.tx") ? "" : ";hsqldb.tx=mvcc");
+                + (url.contains("hsqldb.tx") ? "" : ";hsqldb.tx=mvcc")
+                // space of purged rows is reused per table, and a checkpoint (which makes it reusable) comes every
+                // 10 MB of log: with HSQLDB's defaults the data file grew by the size of every event ever received
+                + (url.contains("hsqldb.files_space") ? "" : ";hsqldb.files_space=true")
+                + (url.contains("hsqldb.log_size") ? "" : ";hsqldb.log_size=10");
     }
 
     /** hsqldb or postgresql: the databases the inbox has migrations for. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.hookbridge.testing.FaultyDestination;
 import io.hookbridge.testing.Receiver;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -197,6 +198,59 @@ class InboxDeliveryTest {
                 .contains("127.0.0.2", "internal address", "hookbridge.egress.allow");
         assertThat(internal.requests()).isEmpty();
         await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(id, "allowed").status()));
+    }
+
+    FaultyDestination faulty(FaultyDestination.Fault fault) throws Exception {
+        FaultyDestination d = new FaultyDestination(fault);
+        toClose.add(d);
+        return d;
+    }
+
+    @Test
+    void aResetConnectionIsRetried() throws Exception {
+        FaultyDestination resetting = faulty(FaultyDestination.Fault.RESET);
+        start(subscription("a", "retrySchedule=1h", resetting.url("/a")));
+
+        String id = send("{}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(id, "a").attempts() == 1);
+        assertThat(state(id, "a").status()).isEqualTo("pending");
+        assertThat(store().attempts(id, "a").get(0).error()).containsAnyOf("reset", "NoHttpResponse");
+    }
+
+    @Test
+    void aConnectionThatIsNeverAcceptedTimesOutAndIsRetried() throws Exception {
+        FaultyDestination unreachable = faulty(FaultyDestination.Fault.NO_ACCEPT);
+        start(subscription("a", "retrySchedule=1h", unreachable.url("/a") + "&connectTimeout=500"));
+
+        String id = send("{}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(id, "a").attempts() == 1);
+        assertThat(state(id, "a").status()).isEqualTo("pending");
+        assertThat(store().attempts(id, "a").get(0).error()).containsIgnoringCase("timed out");
+    }
+
+    @Test
+    void anAnswerThatNeverEndsCountsByItsStatusAndEndsTheAttemptInTime() throws Exception {
+        FaultyDestination endless = faulty(FaultyDestination.Fault.ENDLESS_BODY);
+        start(subscription("a", "", endless.url("/a")));
+
+        String id = send("{}");
+
+        // 200 is the destination's word; its body is only read for the log, for at most the response timeout
+        await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(id, "a").status()));
+        assertThat(store().attempts(id, "a").get(0).durationMs()).isLessThan(5000);
+    }
+
+    @Test
+    void aGigabyteAnswerIsNotDownloaded() throws Exception {
+        FaultyDestination huge = faulty(FaultyDestination.Fault.HUGE_BODY);
+        start(subscription("a", "", huge.url("/a")));
+
+        String id = send("{}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(id, "a").status()));
+        assertThat(store().attempts(id, "a").get(0).durationMs()).isLessThan(2000);
     }
 
     @Test
