@@ -30,9 +30,13 @@ function request()
   return wrk.format("POST", nil, headers, body)
 end
 
+-- the first few answers other than 202, to say what they were
 response = function(status, headers, body)
   if status ~= 202 then
-    errors = (errors or 0) + 1
+    unexpected = (unexpected or 0) + 1
+    if unexpected <= 3 then
+      seen = (seen or "") .. status .. " " .. (body or ""):sub(1, 80) .. "; "
+    end
   end
 end
 
@@ -41,4 +45,10 @@ function done(summary, latency, requests)
   io.write(string.format("RESULT rps=%.0f p50_ms=%.2f p99_ms=%.2f requests=%d non2xx=%d socket_errors=%d\n",
     summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
     summary.requests, non202, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+  for _, thread in ipairs(threads) do
+    local s = thread:get("seen")
+    if s then
+      io.write("NOT202 " .. s .. "\n")
+    end
+  end
 end

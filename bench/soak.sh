@@ -54,7 +54,7 @@ for minute in $(seq 1 "$MINUTES"); do
        "rss_mb=$(( $(ps -o rss= -p $PID) / 1024 )) admin_subscriptions_ms=$ADMIN_MS"
 done
 wait $WRK || true
-grep '^RESULT' "$WORK/wrk.out" | sed 's/^RESULT/load/'
+grep '^RESULT\|^NOT202' "$WORK/wrk.out" | sed 's/^RESULT/load/'
 echo "purge runs that deleted events: $(grep -c 'Retention: purged' "$WORK/gateway.log" || true)"
-echo "refused or failed webhooks: $( { grep -o 'Refused a webhook on [^ ]*: [0-9]* .*\|Could not store' "$WORK/gateway.log" || true; } \
+echo "refused or failed webhooks: $( { grep -o 'Refused a webhook on [^ ]*: [0-9]* .*\|Could not store\|Failed handling' "$WORK/gateway.log" || true; } \
   | sed 's/ on [^:]*//' | sort | uniq -c | tr '\n' ';')"
