@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,10 @@ public class InboxComponent extends DefaultComponent {
     @Metadata(defaultValue = "300000",
               description = "Milliseconds a claimed delivery stays reserved for the instance working on it")
     private long leaseTime = 300_000;
+
+    @Metadata(label = "advanced", description = "The time every delivery decision is taken by; the system clock unless "
+                                                + "a test sets its own, to let an hour pass in a moment")
+    private Clock clock = Clock.systemUTC();
 
     private HikariDataSource ownPool;
     private FileChannel lockChannel;
@@ -104,8 +109,8 @@ public class InboxComponent extends DefaultComponent {
                 .locations("classpath:db/migration/" + vendor).table("hb_schema_history")
                 .load().migrate();
         metrics = InboxMetrics.of(getCamelContext());
-        store = new InboxStore(dataSource, metrics::commit);
-        history = new InboxHistory(dataSource);
+        store = new InboxStore(dataSource, metrics::commit, clock);
+        history = new InboxHistory(dataSource, clock);
         if (exclusive) {
             // no other process uses this database: leases held when the last run stopped or crashed are void
             int released = store.releaseAllLeases().get();
@@ -117,7 +122,7 @@ public class InboxComponent extends DefaultComponent {
         // housekeeping apart from the polls, so that a long purge never delays a retry
         housekeeping = getCamelContext().getExecutorServiceManager().newScheduledThreadPool(this, "inbox-housekeeping", 1);
         retention = Retention.from(getCamelContext().getPropertiesComponent());
-        housekeeping.scheduleWithFixedDelay(() -> retention.run(store), retention.interval().toMillis(),
+        housekeeping.scheduleWithFixedDelay(() -> retention.run(store, clock.millis()), retention.interval().toMillis(),
                 retention.interval().toMillis(), TimeUnit.MILLISECONDS);
         // backlog, dead count and oldest pending age, for the gauges and the health check
         long figuresEvery = Durations.parse(property("hookbridge.metrics.figures-interval", "10s")).toMillis();
@@ -265,7 +270,7 @@ public class InboxComponent extends DefaultComponent {
                     names.add(InboxEndpoint.subscriptionName(route));
                 }
             }
-            metrics.figures(history.figures(names));
+            metrics.figures(history.figures(names), clock);
         } catch (Exception e) {
             LOG.debug("Could not read the subscription figures: {}", e.toString());
         }
@@ -280,7 +285,7 @@ public class InboxComponent extends DefaultComponent {
         if (consumer != null) {
             consumer.setPaused(pause, reason);
         } else {
-            store.setPaused(subscription, System.currentTimeMillis(), pause ? reason : null).get(60, TimeUnit.SECONDS);
+            store.setPaused(subscription, clock.millis(), pause ? reason : null).get(60, TimeUnit.SECONDS);
         }
     }
 
@@ -327,5 +332,13 @@ public class InboxComponent extends DefaultComponent {
 
     public void setLeaseTime(long leaseTime) {
         this.leaseTime = leaseTime;
+    }
+
+    public Clock getClock() {
+        return clock;
+    }
+
+    public void setClock(Clock clock) {
+        this.clock = clock;
     }
 }

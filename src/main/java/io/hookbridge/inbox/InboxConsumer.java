@@ -1,5 +1,6 @@
 package io.hookbridge.inbox;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ public class InboxConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         InboxComponent component = endpoint.getComponent();
-        paused = component.getStore().register(subscription, endpoint.getName(), System.currentTimeMillis())
+        paused = component.getStore().register(subscription, endpoint.getName(), component.getClock().millis())
                 .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         if (paused) {
             LOG.warn("Subscription {} is paused: its deliveries wait until it is resumed", subscription);
@@ -155,7 +156,7 @@ public class InboxConsumer extends DefaultConsumer {
 
     /** Pauses (410 Gone, or an operator) or resumes; resuming polls at once. */
     public void setPaused(boolean pause, String reason) throws Exception {
-        endpoint.getComponent().getStore().setPaused(subscription, System.currentTimeMillis(), pause ? reason : null)
+        endpoint.getComponent().getStore().setPaused(subscription, clock().millis(), pause ? reason : null)
                 .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         paused = pause;
         if (!pause) {
@@ -168,6 +169,10 @@ public class InboxConsumer extends DefaultConsumer {
         poll();
     }
 
+    private Clock clock() {
+        return endpoint.getComponent().getClock();
+    }
+
     private void poll() {
         if (paused || !isRunAllowed() || !polling.compareAndSet(false, true)) {
             return;
@@ -175,7 +180,7 @@ public class InboxConsumer extends DefaultConsumer {
         try {
             int room = queue.remainingCapacity();
             if (room > 0) {
-                long now = System.currentTimeMillis();
+                long now = clock().millis();
                 List<Delivery> due = endpoint.getComponent().getStore()
                         .claimDue(subscription, now, room, now + endpoint.getComponent().getLeaseTime())
                         .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -229,14 +234,14 @@ public class InboxConsumer extends DefaultConsumer {
             LOG.warn("Subscription {}: event {} is gone from the store", subscription, delivery.eventId());
             return;
         }
-        long started = System.currentTimeMillis();
+        long started = clock().millis();
         Exchange exchange = createExchange(false);
         AttemptResult result;
         try {
             fill(exchange, event, delivery.attempts() + 1);
             getProcessor().process(exchange);
             if (exchange.getException() != null) {
-                result = AttemptResult.failed(exchange.getException(), Instant.now());
+                result = AttemptResult.failed(exchange.getException(), clock().instant());
             } else if (exchange.getProperty(ExchangePropertyKey.TO_ENDPOINT) == null) {
                 // the route sent the event nowhere: a filter left it out
                 result = AttemptResult.filtered();
@@ -244,11 +249,11 @@ public class InboxConsumer extends DefaultConsumer {
                 result = AttemptResult.delivered(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class));
             }
         } catch (Exception e) {
-            result = AttemptResult.failed(e, Instant.now());
+            result = AttemptResult.failed(e, clock().instant());
         } finally {
             releaseExchange(exchange, false);
         }
-        record(delivery, started, System.currentTimeMillis(), result, event.receivedAt());
+        record(delivery, started, clock().millis(), result, event.receivedAt());
     }
 
     private void fill(Exchange exchange, Event e, int attempt) {
@@ -296,7 +301,8 @@ public class InboxConsumer extends DefaultConsumer {
         boolean latest = endpoint.getComponent().getStore()
                 .recordAttempt(d, started, finished - started, result, status, next)
                 .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        endpoint.getComponent().getMetrics().attempt(subscription, result.verdict(), finished - started, receivedAt);
+        endpoint.getComponent().getMetrics().attempt(subscription, result.verdict(), finished - started,
+                finished - receivedAt);
         if (!latest) {
             LOG.warn("Event {} to {}: attempt {} finished after a newer one; its outcome ({}) is not recorded",
                     d.eventId(), subscription, attempt, result.verdict());

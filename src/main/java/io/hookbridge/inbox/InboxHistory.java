@@ -1,14 +1,15 @@
 package io.hookbridge.inbox;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -35,9 +36,11 @@ public final class InboxHistory {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource dataSource;
+    private final Clock clock;
 
-    public InboxHistory(DataSource dataSource) {
+    public InboxHistory(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
+        this.clock = clock;
     }
 
     /** Which events to list; null fields do not filter. Times are epoch milliseconds. */
@@ -222,7 +225,7 @@ public final class InboxHistory {
             deliveries.put("dead", f.dead());
             s.put("deliveries", deliveries);
             s.put("oldestPendingAgeSeconds", f.oldestPendingReceivedAt() == null ? null
-                    : (System.currentTimeMillis() - f.oldestPendingReceivedAt()) / 1000);
+                    : (clock.millis() - f.oldestPendingReceivedAt()) / 1000);
         }
         return subs;
     }

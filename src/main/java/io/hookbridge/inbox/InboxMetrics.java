@@ -1,5 +1,6 @@
 package io.hookbridge.inbox;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,7 @@ public final class InboxMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, Figures> figures = new ConcurrentHashMap<>();
+    private volatile Clock clock = Clock.systemUTC();
     private final Timer commits;
     private final DistributionSummary batches;
 
@@ -57,7 +59,7 @@ public final class InboxMetrics {
     }
 
     /** One delivery attempt and its outcome; for a delivery, also how long after its receipt it arrived. */
-    void attempt(String subscription, Verdict verdict, long durationMs, long receivedAt) {
+    void attempt(String subscription, Verdict verdict, long durationMs, long sinceReceiptMs) {
         String outcome = verdict.name().toLowerCase();
         Counter.builder("hookbridge.deliveries").description("Delivery attempts by outcome")
                 .tag("subscription", subscription).tag("outcome", outcome).register(registry).increment();
@@ -67,7 +69,7 @@ public final class InboxMetrics {
         if (verdict == Verdict.DELIVERED) {
             Timer.builder("hookbridge.delivery.latency").description("From receipt to delivery")
                     .tag("subscription", subscription).publishPercentileHistogram()
-                    .register(registry).record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - receivedAt)));
+                    .register(registry).record(Duration.ofMillis(Math.max(0, sinceReceiptMs)));
         }
     }
 
@@ -76,8 +78,9 @@ public final class InboxMetrics {
         batches.record(batchSize);
     }
 
-    /** Replaces the per-subscription figures the gauges report. */
-    void figures(Map<String, Figures> latest) {
+    /** Replaces the per-subscription figures the gauges report; ages are measured on {@code clock}. */
+    void figures(Map<String, Figures> latest, Clock clock) {
+        this.clock = clock;
         latest.forEach((sub, latestFigures) -> {
             if (figures.put(sub, latestFigures) == null) {
                 Gauge.builder("hookbridge.backlog", figures, f -> f.getOrDefault(sub, Figures.NONE).pending())
@@ -95,7 +98,7 @@ public final class InboxMetrics {
         return figures;
     }
 
-    private static double age(Figures f) {
-        return f.oldestPendingReceivedAt() == null ? 0 : (System.currentTimeMillis() - f.oldestPendingReceivedAt()) / 1000.0;
+    private double age(Figures f) {
+        return f.oldestPendingReceivedAt() == null ? 0 : (clock.millis() - f.oldestPendingReceivedAt()) / 1000.0;
     }
 }

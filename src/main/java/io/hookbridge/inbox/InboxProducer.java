@@ -42,7 +42,7 @@ public class InboxProducer extends DefaultProducer {
     @Override
     public void process(Exchange exchange) throws Exception {
         InboxComponent component = endpoint.getComponent();
-        long now = System.currentTimeMillis();
+        long now = component.getClock().millis();
         Message in = exchange.getMessage();
         byte[] body = in.getBody(byte[].class);
         Event event = new Event(EventIds.next(now), endpoint.getName(),

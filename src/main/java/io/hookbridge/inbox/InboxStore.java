@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -39,10 +40,12 @@ public final class InboxStore implements AutoCloseable {
 
     private final DataSource dataSource;
     private final GroupCommit writer;
+    private final Clock clock;
 
-    public InboxStore(DataSource dataSource, GroupCommit.Observer observer) {
+    public InboxStore(DataSource dataSource, GroupCommit.Observer observer, Clock clock) {
         this.dataSource = dataSource;
         this.writer = new GroupCommit(dataSource, 512, 10_000, observer);
+        this.clock = clock;
     }
 
     private static final String FIND_DUPLICATE = "SELECT id FROM hb_event WHERE inbox = ? AND idempotency_key = ?";
@@ -290,8 +293,8 @@ public final class InboxStore implements AutoCloseable {
         }
     }
 
-    private static int replay(GroupCommit.Transaction tx, List<String[]> keys) throws SQLException {
-        long now = System.currentTimeMillis();
+    private int replay(GroupCommit.Transaction tx, List<String[]> keys) throws SQLException {
+        long now = clock.millis();
         PreparedStatement update = tx.prepare(REPLAY);
         int count = 0;
         for (String[] key : keys) {

@@ -67,10 +67,6 @@ final class Retention {
         return purged.get();
     }
 
-    void run(InboxStore store) {
-        run(store, System.currentTimeMillis());
-    }
-
     /** One purge run as of {@code now}: every source with its own retention, then all the others with the defaults. */
     void run(InboxStore store, long now) {
         try {

@@ -2,12 +2,14 @@ package io.hookbridge.inbox;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import io.hookbridge.testing.FaultyDestination;
+import io.hookbridge.testing.MutableClock;
 import io.hookbridge.testing.Receiver;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -50,7 +52,12 @@ class InboxDeliveryTest {
 
     /** A context with {@code direct:in -> inbox:orders} plus the given subscriptions. */
     CamelContext start(RouteBuilder subscriptions) throws Exception {
+        return start(subscriptions, Clock.systemUTC());
+    }
+
+    CamelContext start(RouteBuilder subscriptions, Clock clock) throws Exception {
         CamelContext c = new DefaultCamelContext();
+        c.getComponent("inbox", InboxComponent.class).setClock(clock);
         c.getPropertiesComponent().addInitialProperty("hookbridge.datasource.url",
                 "jdbc:hsqldb:file:" + dir.resolve("db"));
         c.addRoutes(new RouteBuilder() {
@@ -198,6 +205,34 @@ class InboxDeliveryTest {
                 .contains("127.0.0.2", "internal address", "hookbridge.egress.allow");
         assertThat(internal.requests()).isEmpty();
         await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(id, "allowed").status()));
+    }
+
+    @Test
+    void aDestinationThatComesBackAfterAnHourGetsItsEventOnTheSchedule() throws Exception {
+        Receiver down = receiver().always(503);
+        MutableClock clock = new MutableClock();
+        start(subscription("a", "retrySchedule=10m,30m,1h,2h", down.url("/a")), clock);
+
+        String id = send("{\"n\":1}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(id, "a").attempts() == 1);
+
+        clock.advance(Duration.ofMinutes(5));
+        Thread.sleep(300); // polls every 20 ms: nothing is due yet
+        assertThat(state(id, "a").attempts()).isEqualTo(1);
+        clock.advance(Duration.ofMinutes(8)); // 13 min: past 10 min + 20% jitter
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(id, "a").attempts() == 2);
+        clock.advance(Duration.ofMinutes(37));
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(id, "a").attempts() == 3);
+
+        down.always(200); // back, an hour after the event
+        clock.advance(Duration.ofMinutes(73));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(id, "a").status()));
+
+        List<InboxStore.Attempt> log = store().attempts(id, "a");
+        assertThat(log).extracting(InboxStore.Attempt::httpStatus).containsExactly(503, 503, 503, 200);
+        assertThat(log.get(1).startedAt() - log.get(0).startedAt()).isGreaterThanOrEqualTo(Duration.ofMinutes(8).toMillis());
+        assertThat(log.get(3).startedAt() - log.get(0).startedAt()).isGreaterThan(Duration.ofHours(2).toMillis());
+        assertThat(down.requests()).extracting(r -> r.header("webhook-id")).containsOnly(id);
     }
 
     FaultyDestination faulty(FaultyDestination.Fault fault) throws Exception {
