@@ -178,6 +178,11 @@ final class GroupCommit implements AutoCloseable {
         return tx;
     }
 
+    /**
+     * Undoes the failed transaction and starts the next one afresh: a new connection and newly prepared statements,
+     * since the failure may have broken either (a dropped connection, statements invalidated by a schema change or a
+     * database restart). Failures are rare; recovering by itself from every one of them is what matters.
+     */
     private void rollback() {
         if (tx == null) {
             return;
@@ -185,15 +190,17 @@ final class GroupCommit implements AutoCloseable {
         try {
             tx.connection().rollback();
         } catch (SQLException e) {
-            // the connection itself is broken: open a fresh one for the next batch
-            closeConnection();
+            LOG.debug("Rolling back the writer transaction failed", e);
         }
+        closeConnection();
     }
 
     private void closeConnection() {
         if (tx != null) {
-            try {
-                tx.connection().close();
+            try (Connection c = tx.connection()) {
+                for (PreparedStatement ps : tx.statements.values()) {
+                    ps.close();
+                }
             } catch (SQLException e) {
                 LOG.debug("Closing the writer connection failed", e);
             }
