@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -87,10 +88,17 @@ class HostileInputTest {
         assertThat(signed("{\"warm\":true}").status()).isEqualTo(202);
     }
 
+    static final AtomicInteger CASES = new AtomicInteger();
+    static final AtomicInteger CLEAR_4XX = new AtomicInteger();
+    static final AtomicInteger SERVER_ERRORS = new AtomicInteger();
+
     @AfterAll
     static void stop() {
         gateway.close();
         receiver.close();
+        System.out.printf("hostile-input matrix: %s cases=%d clear4xx=%d 5xx=%d%n",
+                CLEAR_4XX.get() == CASES.get() && SERVER_ERRORS.get() == 0 ? "PASS" : "FAIL", CASES.get(),
+                CLEAR_4XX.get(), SERVER_ERRORS.get());
     }
 
     static byte[] utf8(String s) {
@@ -244,6 +252,10 @@ class HostileInputTest {
     void isRefusedWithAClear4xx(String name, byte[] request, int status, boolean json) throws Exception {
         int storedBefore = gateway.inbox().getStore().countEvents("github");
         Answer answer = RawHttp.send(gateway.port(), request);
+        CASES.incrementAndGet();
+        if (answer.status() >= 500) {
+            SERVER_ERRORS.incrementAndGet();
+        }
 
         assertThat(answer.status()).as(name + ": " + answer.body()).isEqualTo(status);
         if (json) {
@@ -252,6 +264,7 @@ class HostileInputTest {
         }
         assertThat(gateway.inbox().getStore().countEvents("github")).as("nothing stored").isEqualTo(storedBefore);
         assertThat(signed("{\"still\":\"serving\"}").status()).isEqualTo(202);
+        CLEAR_4XX.incrementAndGet();
     }
 
     @Test
