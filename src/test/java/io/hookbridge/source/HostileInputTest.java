@@ -235,6 +235,12 @@ class HostileInputTest {
         return cases.stream();
     }
 
+    static long heapAfterGc() throws InterruptedException {
+        System.gc();
+        Thread.sleep(200);
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
     static void runMatrix() throws Exception {
         for (Arguments a : matrix().toList()) {
             assertThat(RawHttp.send(gateway.port(), (byte[]) a.get()[1]).status()).isBetween(400, 499);
@@ -299,13 +305,16 @@ class HostileInputTest {
     }
 
     @Test
-    void theMatrixLeavesNoThreadsBehind() throws Exception {
+    void theMatrixLeavesNoThreadsOrMemoryBehind() throws Exception {
         runMatrix(); // pools (Vert.x workers, the receiver's) grow to their working size
         int threads = ManagementFactory.getThreadMXBean().getThreadCount();
-        for (int round = 0; round < 3; round++) {
+        long heap = heapAfterGc();
+        for (int round = 0; round < 10; round++) {
             runMatrix();
         }
         assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).isLessThanOrEqualTo(threads + 5);
+        // ten rounds send over 20 MB of bodies and headers: none of it may stay
+        assertThat(heapAfterGc() - heap).isLessThan(16L * 1024 * 1024);
         assertThat(Http.post("http://127.0.0.1:" + gateway.port() + "/hooks/github", utf8("{}"),
                 Signatures.githubHeaders(SECRET, "push", UUID.randomUUID().toString(), utf8("{}"))).statusCode())
                 .isEqualTo(202);
