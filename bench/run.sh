@@ -22,7 +22,7 @@ echo "github.secret = $SECRET" > "$WORK/application.properties"
 # a 1 KB push payload
 BODY=$(printf '{"ref":"refs/heads/main","repository":{"full_name":"acme/widgets"},"pusher":{"name":"bench"},"head_commit":{"message":"%s"}}' "$(head -c 880 /dev/zero | tr '\0' 'x')")
 SIGNATURE="sha256=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET" | awk '{print $NF}')"
-export BODY SIGNATURE RUN_ID=$(date +%s%N)
+export BODY SIGNATURE
 
 (cd "$WORK" && exec java -Xmx512m ${JAVA_OPTS:-} -Dcamel.server.port=$PORT -Dcamel.management.enabled=false \
   -jar "$OLDPWD/target/hookbridge.jar" > gateway.log 2>&1) &
@@ -30,7 +30,8 @@ PID=$!
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/plain" -d x && break; sleep 0.2; done
 
 run() { # name url script seconds
-  wrk -t2 -c"$CONNECTIONS" -d"$4"s -s "bench/$3" "$2" | grep '^RESULT' | sed "s/^RESULT/$1/"
+  # delivery ids unique to each run: a repeated id would be answered as a (cheaper) duplicate
+  RUN_ID=$(date +%s%N) wrk -t2 -c"$CONNECTIONS" -d"$4"s -s "bench/$3" "$2" | grep '^RESULT' | sed "s/^RESULT/$1/"
 }
 echo "warm-up ${WARMUP}s each..." >&2
 run warmup-plain "http://127.0.0.1:$PORT/plain" plain.lua "$WARMUP" > /dev/null
