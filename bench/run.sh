@@ -14,6 +14,7 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
 [ -f target/hookbridge.jar ] || mvn -B -q package -DskipTests
 
 WORK=$(mktemp -d)
+PID=
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/routes"
 cp bench/routes.yaml "$WORK/routes/"

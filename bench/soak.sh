@@ -17,6 +17,7 @@ JAR=${JAR:-$PWD/target/hookbridge.jar}
 [ -f "$JAR" ] || mvn -B -q package -DskipTests
 
 WORK=$(mktemp -d)
+PID= WRK=
 trap 'kill $PID $WRK 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 mkdir -p "$WORK/routes"
 cp bench/soak-routes.yaml "$WORK/routes/"

@@ -13,7 +13,9 @@ import org.apache.camel.spi.PropertiesComponent;
 /**
  * Who may use the admin API. With {@code hookbridge.admin.token} set, a request needs {@code Authorization: Bearer
  * <token>}; {@code hookbridge.admin.read-token} gives read-only access (GET). Without a token the API answers callers
- * on the loopback interface only. Tokens compare in constant time.
+ * on the loopback interface only, and not through a proxy: a reverse proxy or sidecar on the same host connects from
+ * loopback on behalf of anyone, so a request carrying forwarding headers is refused too. Tokens compare in constant
+ * time.
  */
 final class AdminAccess implements Processor {
 
@@ -38,8 +40,9 @@ final class AdminAccess implements Processor {
     public void process(Exchange exchange) {
         boolean write = !"GET".equalsIgnoreCase(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class));
         if (writeToken == null && readToken == null) {
-            if (!fromLoopback(exchange)) {
-                throw new AdminException(403, "the admin API answers on loopback only until hookbridge.admin.token is set");
+            if (!fromLoopback(exchange) || forwarded(exchange)) {
+                throw new AdminException(403, "the admin API answers on loopback only, not through a proxy, until "
+                        + "hookbridge.admin.token is set");
             }
             return;
         }
@@ -57,6 +60,15 @@ final class AdminAccess implements Processor {
         if (write && !canWrite) {
             throw new AdminException(403, "this token may only read");
         }
+    }
+
+    private static boolean forwarded(Exchange exchange) {
+        for (String header : new String[] { "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP" }) {
+            if (exchange.getMessage().getHeader(header) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean fromLoopback(Exchange exchange) {

@@ -3,12 +3,15 @@ package io.hookbridge.admin;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookbridge.inbox.InboxComponent;
@@ -46,7 +49,7 @@ public class AdminApi {
 
     public Map<String, Object> events(@Header("inbox") String inbox, @Header("source") String source,
             @Header("type") String type, @Header("status") String status, @Header("from") String from,
-            @Header("to") String to, @Header("cursor") String cursor, @Header("limit") Integer limit) throws Exception {
+            @Header("to") String to, @Header("cursor") String cursor, @Header("limit") String limit) throws Exception {
         int n = limit(limit);
         List<Map<String, Object>> items = inbox().getHistory().events(new EventFilter(blank(inbox), blank(source),
                 blank(type), status(status), time("from", from), time("to", to), blank(cursor), n));
@@ -88,7 +91,7 @@ public class AdminApi {
     public Map<String, Object> deliveries(@Header("subscription") String subscription, @Header("status") String status,
             @Header("inbox") String inbox, @Header("source") String source, @Header("type") String type,
             @Header("from") String from, @Header("to") String to, @Header("cursor") String cursor,
-            @Header("limit") Integer limit) throws Exception {
+            @Header("limit") String limit) throws Exception {
         int n = limit(limit);
         List<Map<String, Object>> items = inbox().getHistory().deliveries(new DeliveryFilter(blank(subscription),
                 status(status), blank(inbox), blank(source), blank(type), time("from", from), time("to", to),
@@ -99,7 +102,8 @@ public class AdminApi {
     public Map<String, Object> replayEvent(@Header("id") String id, @Header("subscription") String subscriptions)
             throws Exception {
         event(id);
-        Set<String> only = blank(subscriptions) == null ? null : Set.of(subscriptions.split(","));
+        Set<String> only = blank(subscriptions) == null ? null : Arrays.stream(subscriptions.split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new));
         int replayed = inbox().getStore().replay(id, only).get(60, TimeUnit.SECONDS);
         inbox().wake();
         LOG.info("Admin: replayed event {} to {} deliveries", id, replayed);
@@ -197,14 +201,19 @@ public class AdminApi {
         return page;
     }
 
-    private static int limit(Integer limit) {
-        if (limit == null) {
+    private static int limit(String limit) {
+        if (blank(limit) == null) {
             return DEFAULT_LIMIT;
         }
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new IllegalArgumentException("limit must be between 1 and " + MAX_LIMIT);
+        try {
+            int n = Integer.parseInt(limit.trim());
+            if (n >= 1 && n <= MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException notANumber) {
+            // answered below
         }
-        return limit;
+        throw new IllegalArgumentException("limit must be a number from 1 to " + MAX_LIMIT);
     }
 
     private static String status(String status) {

@@ -23,7 +23,9 @@ public class AdminRoutes extends RouteBuilder {
         }
         AdminApi api = new AdminApi(getContext());
 
-        restConfiguration().component("platform-http").bindingMode(RestBindingMode.json)
+        // the context's REST configuration: only the server component and the API document, so that a user's own
+        // REST routes keep their binding (the admin API sets JSON binding on its own routes below)
+        restConfiguration().component("platform-http")
                 .apiContextPath("/admin/openapi.json")
                 .apiProperty("api.title", "Hookbridge admin API")
                 .apiProperty("api.version", "1")
@@ -42,7 +44,7 @@ public class AdminRoutes extends RouteBuilder {
                     .removeHeaders("*", "CamelHttpResponseCode");
         }
 
-        rest("/admin").description("Hookbridge operations").produces("application/json")
+        rest("/admin").description("Hookbridge operations").bindingMode(RestBindingMode.json).produces("application/json")
                 .get("/events").description("Events, newest first; filters combine")
                     .param().name("inbox").type(RestParamType.query).description("Inbox name").endParam()
                     .param().name("source").type(RestParamType.query).description("Source name, e.g. github").endParam()

@@ -152,7 +152,7 @@ final class GroupCommit implements AutoCloseable {
                 results[i] = jobs.get(i).work().run(t);
             }
             t.connection().commit();
-            observer.committed(System.nanoTime() - started, jobs.size());
+            committed(System.nanoTime() - started, jobs.size());
         } catch (Throwable e) {
             // whatever failed (SQL, a bug, out of memory), nothing of this batch may be committed by a later one
             rollback();
@@ -167,6 +167,15 @@ final class GroupCommit implements AutoCloseable {
             jobs.get(i).complete(results[i]);
         }
         return true;
+    }
+
+    /** Tells the observer, outside the transaction's error handling: a committed batch must never run again. */
+    private void committed(long nanos, int jobs) {
+        try {
+            observer.committed(nanos, jobs);
+        } catch (RuntimeException e) {
+            LOG.debug("The commit observer failed", e);
+        }
     }
 
     private Transaction transaction() throws SQLException {

@@ -272,7 +272,7 @@ public class InboxComponent extends DefaultComponent {
             }
             metrics.figures(history.figures(names), clock);
         } catch (Exception e) {
-            LOG.debug("Could not read the subscription figures: {}", e.toString());
+            LOG.warn("Could not read the subscription figures (gauges and health keep the last ones): {}", e.toString());
         }
     }
 
@@ -304,10 +304,6 @@ public class InboxComponent extends DefaultComponent {
 
     InboxMetrics getMetrics() {
         return metrics;
-    }
-
-    Retention getRetention() {
-        return retention;
     }
 
     public InboxStore getStore() {

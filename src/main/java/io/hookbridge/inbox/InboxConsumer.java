@@ -301,13 +301,15 @@ public class InboxConsumer extends DefaultConsumer {
         boolean latest = endpoint.getComponent().getStore()
                 .recordAttempt(d, started, finished - started, result, status, next)
                 .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        endpoint.getComponent().getMetrics().attempt(subscription, result.verdict(), finished - started,
-                finished - receivedAt);
         if (!latest) {
             LOG.warn("Event {} to {}: attempt {} finished after a newer one; its outcome ({}) is not recorded",
                     d.eventId(), subscription, attempt, result.verdict());
             return;
         }
+        // counted as it ends: a failure that exhausts the schedule is a dead delivery, not a retry
+        endpoint.getComponent().getMetrics().attempt(subscription,
+                InboxStore.DEAD.equals(status) ? Verdict.DEAD : result.verdict(), finished - started,
+                finished - receivedAt);
         switch (result.verdict()) {
             case DELIVERED -> LOG.info("Event {} delivered to {} (attempt {}, {}, {} ms)", d.eventId(), subscription,
                     attempt, result.status() == null ? "done" : "HTTP " + result.status(), finished - started);

@@ -22,6 +22,12 @@ final class InboxHealthCheck extends AbstractHealthCheck {
         this.backlogThreshold = backlogThreshold;
     }
 
+    /** Readiness only: a store outage is no reason to restart the process (it would not bring the store back). */
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         try (Connection c = component.getDataSource().getConnection()) {

@@ -288,7 +288,7 @@ public final class InboxHistory {
      */
     static String statusCondition(String status, List<Object> args) {
         return switch (status) {
-            case "retrying" -> "d.status = 'pending' AND d.attempts > 0";
+            case "retrying" -> "d.status = 'pending' AND d.attempts > 0 AND NOT " + PAUSED;
             case "paused" -> "d.status = 'pending' AND " + PAUSED;
             default -> {
                 args.add(knownStatus(status));
@@ -316,9 +316,6 @@ public final class InboxHistory {
         }
     }
 
-    private Long scalar(String sql, String arg) throws SQLException {
-        return query(sql, List.of(arg), rs -> rs.getObject(1, Long.class)).get(0);
-    }
 
     @FunctionalInterface
     private interface Row<T> {

@@ -268,28 +268,30 @@ public final class InboxStore implements AutoCloseable {
             sql.append(" WHERE 1 = 1");
             List<Object> args = new ArrayList<>();
             InboxHistory.deliveryFilter(sql, args, page);
-            sql.append(" ORDER BY d.event_id DESC LIMIT ?");
+            sql.append(" ORDER BY d.event_id DESC, d.subscription LIMIT ?");
             args.add(batch);
-            List<String[]> keys = new ArrayList<>();
-            int done = writer.submit(tx -> {
+            List<String[]> keys = writer.submit(tx -> {
+                // everything the job uses is made inside it: it may run twice (after a batch rollback)
+                List<String[]> found = new ArrayList<>();
                 PreparedStatement select = tx.prepare(sql.toString());
                 for (int i = 0; i < args.size(); i++) {
                     select.setObject(i + 1, args.get(i));
                 }
                 try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
-                        keys.add(new String[] { rs.getString(1), rs.getString(2) });
+                        found.add(new String[] { rs.getString(1), rs.getString(2) });
                     }
                 }
-                return replay(tx, keys);
+                replay(tx, found);
+                return found;
             }).get(60, java.util.concurrent.TimeUnit.SECONDS);
-            total += done;
+            total += keys.size();
             if (keys.size() < batch) {
                 return total;
             }
-            // the next page starts below the last event of this one (all its deliveries were in this page or are
-            // re-read: a replay is idempotent)
-            before = keys.get(keys.size() - 1)[0];
+            // the next page starts after the last delivery of this one, even within one event
+            String[] last = keys.get(keys.size() - 1);
+            before = last[0] + "." + last[1];
         }
     }
 

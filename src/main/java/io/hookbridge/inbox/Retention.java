@@ -3,6 +3,8 @@ package io.hookbridge.inbox;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,7 +45,11 @@ final class Retention {
     static Retention from(PropertiesComponent properties) {
         Keep defaults = new Keep(duration(properties, PREFIX + "delivered", "7d"), duration(properties, PREFIX + "dead", "30d"));
         Map<String, Keep> bySource = new LinkedHashMap<>();
-        for (String key : properties.loadPropertiesAsMap().keySet().stream().map(Object::toString).toList()) {
+        // the per-source keys are found by listing: in the property files and among -D system properties
+        Set<String> keys = new TreeSet<>();
+        properties.loadPropertiesAsMap().keySet().forEach(k -> keys.add(k.toString()));
+        keys.addAll(System.getProperties().stringPropertyNames());
+        for (String key : keys) {
             if (key.startsWith(PREFIX + "source.")) {
                 String source = key.substring((PREFIX + "source.").length()).replaceAll("\\.(delivered|dead)$", "");
                 bySource.computeIfAbsent(source, s -> new Keep(

@@ -26,9 +26,12 @@ public final class EgressGuard implements DnsResolver {
 
     /** Reserved ranges Java's own predicates (loopback, site-local, link-local, any, multicast) do not cover. */
     private static final List<IpSubnetFilterRule> RESERVED = rules("0.0.0.0/8, 100.64.0.0/10, 192.0.0.0/24, "
-            + "192.0.2.0/24, 198.18.0.0/15, 198.51.100.0/24, 203.0.113.0/24, 240.0.0.0/4, fc00::/7, 2001:db8::/32");
-    /** NAT64: an IPv6 address that stands for the IPv4 address in its last 4 bytes. */
-    private static final IpSubnetFilterRule NAT64 = rules("64:ff9b::/96").get(0);
+            + "192.0.2.0/24, 198.18.0.0/15, 198.51.100.0/24, 203.0.113.0/24, 240.0.0.0/4, fc00::/7, 2001:db8::/32, "
+            + "64:ff9b:1::/48, 2001::/32, 100::/64");
+    /** IPv6 ranges that stand for an IPv4 address, and where in the 16 bytes it is: NAT64 and IPv4-compatible (last
+     * 4 bytes), 6to4 (bytes 2 to 5). The IPv4 address decides. */
+    private static final List<IpSubnetFilterRule> LAST_FOUR = rules("64:ff9b::/96, ::/96");
+    private static final IpSubnetFilterRule SIX_TO_FOUR = rules("2002::/16").get(0);
 
     private final DnsResolver dns;
     private final List<IpSubnetFilterRule> allowed;
@@ -87,11 +90,14 @@ public final class EgressGuard implements DnsResolver {
                 || a.isMulticastAddress() || matches(RESERVED, a)) {
             return true;
         }
-        if (a instanceof Inet6Address && NAT64.matches(new InetSocketAddress(a, 0))) {
-            try {
-                return internal(InetAddress.getByAddress(Arrays.copyOfRange(a.getAddress(), 12, 16)));
-            } catch (UnknownHostException impossible) {
-                return true;
+        if (a instanceof Inet6Address) {
+            int from = matches(LAST_FOUR, a) ? 12 : SIX_TO_FOUR.matches(new InetSocketAddress(a, 0)) ? 2 : -1;
+            if (from >= 0) {
+                try {
+                    return internal(InetAddress.getByAddress(Arrays.copyOfRange(a.getAddress(), from, from + 4)));
+                } catch (UnknownHostException impossible) {
+                    return true;
+                }
             }
         }
         return false;

@@ -33,7 +33,8 @@ public class EmailMessage implements Processor, CamelContextAware {
         }
         String text = render(m, "text", Escaping.NONE);
         String html = render(m, "html", Escaping.HTML);
-        m.getHeaders().clear();
+        // no event header may become a mail header; Camel's redelivery count stays (see WebhookRequest)
+        m.removeHeaders("*", "CamelRedeliver*");
         m.getHeaders().putAll(headers);
         if (html != null) {
             m.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=UTF-8");

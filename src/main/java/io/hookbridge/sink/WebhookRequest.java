@@ -46,7 +46,9 @@ public class WebhookRequest implements Processor {
         String contentType = m.getHeader(Exchange.CONTENT_TYPE, String.class);
         long timestamp = System.currentTimeMillis() / 1000;
 
-        m.getHeaders().clear();
+        // nothing of the event's headers goes out; Camel's redelivery count stays, or a route's redelivery policy
+        // would count from zero on every try and never give up
+        m.removeHeaders("*", "CamelRedeliver*");
         m.setHeader(Exchange.HTTP_METHOD, method);
         m.setHeader(Exchange.CONTENT_TYPE, contentType == null ? "application/json" : contentType);
         m.setHeader("webhook-id", id);

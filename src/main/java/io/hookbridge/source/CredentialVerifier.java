@@ -25,6 +25,8 @@ public class CredentialVerifier implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         verify(exchange.getMessage().getHeader(header, String.class));
+        // whatever its name, the credential is never stored with the event nor shown by the admin API
+        Headers.remove(exchange.getMessage(), header);
     }
 
     void verify(String value) throws WebhookRejection {

@@ -43,6 +43,8 @@ public class HmacVerifier implements Processor {
         byte[] body = m.getBody(byte[].class);
         verify(body == null ? new byte[0] : body, name -> m.getHeader(name, String.class),
                 System.currentTimeMillis() / 1000);
+        // whatever its name, the signature is never stored with the event nor shown by the admin API
+        Headers.remove(m, signatureHeader);
     }
 
     /** Throws a 401 rejection unless one of the signatures in the request matches one of the accepted secrets. */

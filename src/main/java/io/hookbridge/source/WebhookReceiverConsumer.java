@@ -43,6 +43,7 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
     private Route route;
     private Set<String> methods;
     private Set<String> mediaTypes;
+    private InboxMetrics metrics;
 
     public WebhookReceiverConsumer(WebhookReceiverEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -56,6 +57,7 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
                 PlatformHttpComponent.class);
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(getEndpoint().getCamelContext(),
                 VertxPlatformHttpRouter.getRouterNameFromPort(http.getEngine().getServerPort()));
+        metrics = InboxMetrics.of(getEndpoint().getCamelContext());
         methods = list(endpoint.getHttpMethods()).stream().map(m -> m.toUpperCase(Locale.ROOT)).collect(toSet());
         mediaTypes = list(endpoint.getContentTypes()).stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(toSet());
         // every method reaches this route, so that the others get this source's JSON 405 rather than Vert.x's page
@@ -230,7 +232,7 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
     /** Every refusal is logged and counted with its reason (the status), then answered in JSON. */
     private Reply rejected(WebhookRejection rejection) {
         LOG.info("Refused a webhook on {}: {} {}", endpoint.getPath(), rejection.getStatus(), rejection.getMessage());
-        InboxMetrics.of(getEndpoint().getCamelContext()).received(endpoint.getSource(), "rejected",
+        metrics.received(endpoint.getSource(), "rejected",
                 Integer.toString(rejection.getStatus()));
         return json(rejection.getStatus(), rejection.getMessage());
     }

@@ -19,6 +19,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookbridge.inbox.InboxHistory;
 import io.hookbridge.testing.Gateway;
 import io.hookbridge.testing.Http;
 import io.hookbridge.testing.Receiver;
@@ -173,6 +174,7 @@ class AdminApiTest {
         assertError(gateway.get("/admin/events/" + id + "/deliveries/nobody", ADMIN), 404);
         assertError(gateway.get("/admin/events?status=lost", ADMIN), 400);
         assertError(gateway.get("/admin/events?limit=0", ADMIN), 400);
+        assertError(gateway.get("/admin/deliveries?limit=many", ADMIN), 400);
         assertError(gateway.get("/admin/events?from=yesterday", ADMIN), 400);
         assertError(post("/admin/subscriptions/nobody/pause", "", ADMIN), 404);
     }
@@ -271,6 +273,26 @@ class AdminApiTest {
     }
 
     @Test
+    void aBulkReplayInSmallBatchesTakesEveryDeliveryOfAnEvent() throws Exception {
+        start();
+        partnerA.always(400);
+        partnerB.always(400);
+        String id = push("push");
+        awaitStatus(id, "to-partner-a", "dead");
+        awaitStatus(id, "to-partner-b", "dead");
+        partnerA.always(200);
+        partnerB.always(200);
+
+        // batches of one: the event's two deliveries fall in two batches
+        int replayed = gateway.inbox().getStore().replayMatching(new InboxHistory.DeliveryFilter(null, "dead", null,
+                null, null, null, null, null, 0), 1);
+
+        assertThat(replayed).isEqualTo(2);
+        awaitStatus(id, "to-partner-a", "delivered");
+        awaitStatus(id, "to-partner-b", "delivered");
+    }
+
+    @Test
     void replayOneDeliveryOrOneEventToSomeOrAllSubscriptions() throws Exception {
         start();
         String id = push("push");
@@ -281,7 +303,7 @@ class AdminApiTest {
                 .isEqualTo(1);
         await().atMost(Duration.ofSeconds(10)).until(() -> partnerA.requests().size() == 2);
 
-        assertThat(post("/admin/events/" + id + "/replay?subscription=to-partner-b", "").path("replayed").asInt())
+        assertThat(post("/admin/events/" + id + "/replay?subscription=to-partner-b,%20", "").path("replayed").asInt())
                 .isEqualTo(1);
         await().atMost(Duration.ofSeconds(10)).until(() -> partnerB.requests().size() == 2);
 
@@ -358,6 +380,8 @@ class AdminApiTest {
         start(Map.of("camel.server.host", "0.0.0.0"));
 
         assertThat(gateway.get("/admin/events", Map.of()).statusCode()).isEqualTo(200);
+        // a reverse proxy on this host connects from loopback on behalf of anyone
+        assertError(gateway.get("/admin/events", Map.of("X-Forwarded-For", "203.0.113.9")), 403);
         HttpResponse<String> fromOutside = Http.get("http://" + external.getHostAddress() + ":" + gateway.port()
                 + "/admin/events", Map.of());
         assertError(fromOutside, 403);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.hookbridge.Hookbridge;
 import io.hookbridge.testing.FaultyDestination;
 import io.hookbridge.testing.MutableClock;
 import io.hookbridge.testing.Receiver;
@@ -57,6 +58,7 @@ class InboxDeliveryTest {
 
     CamelContext start(RouteBuilder subscriptions, Clock clock) throws Exception {
         CamelContext c = new DefaultCamelContext();
+        Hookbridge.install(c); // as camel-main does: a route's redelivery policy re-runs a Kamelet sink as a whole
         c.getComponent("inbox", InboxComponent.class).setClock(clock);
         c.getPropertiesComponent().addInitialProperty("hookbridge.datasource.url",
                 "jdbc:hsqldb:file:" + dir.resolve("db"));
@@ -143,6 +145,27 @@ class InboxDeliveryTest {
         assertThat(state(id, "a").lastError()).isEqualTo("HTTP 500 Internal Server Error");
         Thread.sleep(300);
         assertThat(r.requests()).hasSize(2);
+    }
+
+    @Test
+    void aRoutesRedeliveryPolicyGivesUpAfterItsMaximum() throws Exception {
+        Receiver r = receiver().always(503);
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(10));
+                from("inbox:orders?pollInterval=20&retrySchedule=1h").routeId("a")
+                        .to("kamelet:webhook-sink?url=" + r.url("/a"));
+            }
+        });
+
+        String id = send("{}");
+
+        // one durable attempt made of three tries (the sink clears the event's headers, not Camel's redelivery count)
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(id, "a").attempts() == 1);
+        Thread.sleep(300);
+        assertThat(r.requests()).hasSize(3);
+        assertThat(state(id, "a").status()).isEqualTo("pending");
     }
 
     @Test

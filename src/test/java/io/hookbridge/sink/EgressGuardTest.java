@@ -20,7 +20,8 @@ class EgressGuardTest {
     @ValueSource(strings = { "127.0.0.1", "127.1.2.3", "::1", "0.0.0.0", "::", "10.1.2.3", "172.16.0.1",
             "172.31.255.255", "192.168.1.1", "169.254.169.254", "fe80::1", "100.64.0.1", "100.100.100.200",
             "192.0.0.192", "224.0.0.1", "ff02::1", "fd00:ec2::254", "::ffff:10.0.0.1", "::ffff:127.0.0.1",
-            "64:ff9b::a9fe:a9fe", "198.18.0.1", "240.0.0.1", "255.255.255.255" })
+            "64:ff9b::a9fe:a9fe", "198.18.0.1", "240.0.0.1", "255.255.255.255", "::a9fe:a9fe", "2002:a9fe:a9fe::1",
+            "2002:7f00:1::", "2001::1", "64:ff9b:1::1", "100::1" })
     void internalAddressesAreRefused(String address) throws Exception {
         assertThat(EgressGuard.internal(InetAddress.getByName(address))).isTrue();
         assertThat(new EgressGuard(null).permits(InetAddress.getByName(address))).isFalse();
@@ -28,7 +29,7 @@ class EgressGuardTest {
 
     @ParameterizedTest
     @ValueSource(strings = { "8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "2606:4700:4700::1111",
-            "64:ff9b::808:808" })
+            "64:ff9b::808:808", "2002:808:808::1" })
     void publicAddressesPass(String address) throws Exception {
         assertThat(EgressGuard.internal(InetAddress.getByName(address))).isFalse();
     }

@@ -2,6 +2,7 @@ package io.hookbridge.source;
 
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,5 +34,20 @@ class CredentialVerifierTest {
         apiKey.setSecret("k3y");
         assertThatCode(() -> apiKey.verify("k3y")).doesNotThrowAnyException();
         assertThatThrownBy(() -> apiKey.verify("Bearer k3y")).hasMessage("invalid credentials in X-Api-Key");
+    }
+
+    @Test
+    void aCheckedCredentialGoesNoFurtherWhateverItsHeaderIsCalled() throws Exception {
+        CredentialVerifier v = new CredentialVerifier();
+        v.setHeader("X-Key");
+        v.setSecret("k3y");
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(
+                new org.apache.camel.impl.DefaultCamelContext());
+        exchange.getMessage().setHeader("X-Key", "k3y");
+        exchange.getMessage().setHeader("X-Other", "kept");
+
+        v.process(exchange);
+
+        assertThat(exchange.getMessage().getHeaders()).doesNotContainKey("X-Key").containsKey("X-Other");
     }
 }
