@@ -16,6 +16,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 import io.hookbridge.testing.Gateway;
+import io.hookbridge.testing.RouteFiles;
 import io.hookbridge.testing.Signatures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,21 +39,10 @@ class TlsTest {
                 "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit")
                 .redirectErrorStream(true).start();
         assertThat(keytool.waitFor()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
-        Path routes = dir.resolve("tls.yaml");
-        Files.writeString(routes, """
-                - route:
-                    id: github-in
-                    from:
-                      uri: kamelet:github-webhook-source
-                      parameters:
-                        path: /webhooks/github
-                        secret: tls-secret
-                      steps:
-                        - to:
-                            uri: inbox:github
-                """);
+        String routes = RouteFiles.write(dir.resolve("tls.yaml"),
+                RouteFiles.githubIn("/webhooks/github", "tls-secret", "github"));
 
-        try (Gateway gateway = Gateway.start(dir.resolve("data"), "file:" + routes, Map.of(
+        try (Gateway gateway = Gateway.start(dir.resolve("data"), routes, Map.of(
                 "camel.ssl.enabled", "true",
                 "camel.ssl.keyStore", "file:" + keystore,
                 "camel.ssl.keystorePassword", "changeit",

@@ -2,7 +2,6 @@ package io.hookbridge.source;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +20,7 @@ import io.hookbridge.testing.Http;
 import io.hookbridge.testing.RawHttp;
 import io.hookbridge.testing.RawHttp.Answer;
 import io.hookbridge.testing.Receiver;
+import io.hookbridge.testing.RouteFiles;
 import io.hookbridge.testing.Signatures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,18 +52,8 @@ class HostileInputTest {
     @BeforeAll
     static void start() throws Exception {
         receiver = new Receiver();
-        Path routes = dir.resolve("hostile.yaml");
-        Files.writeString(routes, """
-                - route:
-                    id: github-in
-                    from:
-                      uri: kamelet:github-webhook-source
-                      parameters:
-                        path: /hooks/github
-                        secret: "%s"
-                      steps:
-                        - to:
-                            uri: inbox:github
+        String routes = RouteFiles.write(dir.resolve("hostile.yaml"), RouteFiles.githubIn("/hooks/github", SECRET,
+                "github"), """
                 - route:
                     id: sw-in
                     from:
@@ -74,17 +64,8 @@ class HostileInputTest {
                       steps:
                         - to:
                             uri: inbox:github
-                - route:
-                    id: out
-                    from:
-                      uri: inbox:github?pollInterval=50
-                      steps:
-                        - to:
-                            uri: kamelet:webhook-sink
-                            parameters:
-                              url: "%s"
-                """.formatted(SECRET, SW_SECRET, receiver.url("/out")));
-        gateway = Gateway.start(dir.resolve("data"), "file:" + routes, Map.of());
+                """.formatted(SW_SECRET), RouteFiles.webhookOut("out", "github", receiver.url("/out")));
+        gateway = Gateway.start(dir.resolve("data"), routes, Map.of());
         assertThat(signed("{\"warm\":true}").status()).isEqualTo(202);
     }
 

@@ -2,7 +2,6 @@ package io.hookbridge.source;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -13,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.hookbridge.testing.Gateway;
+import io.hookbridge.testing.RouteFiles;
 import io.hookbridge.testing.Http;
 import io.hookbridge.testing.Receiver;
 import io.hookbridge.testing.Signatures;
@@ -30,20 +30,8 @@ class StoreFailureTest {
 
     @Test
     void aStoreFailureIsA503WithAShortReason() throws Exception {
-        Path routes = dir.resolve("r.yaml");
-        Files.writeString(routes, """
-                - route:
-                    id: github-in
-                    from:
-                      uri: kamelet:github-webhook-source
-                      parameters:
-                        path: /hooks/github
-                        secret: s
-                      steps:
-                        - to:
-                            uri: inbox:github
-                """);
-        try (Gateway gateway = Gateway.start(dir.resolve("data"), "file:" + routes, Map.of())) {
+        String routes = RouteFiles.write(dir.resolve("r.yaml"), RouteFiles.githubIn("/hooks/github", "s", "github"));
+        try (Gateway gateway = Gateway.start(dir.resolve("data"), routes, Map.of())) {
             byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
             assertThat(gateway.post("/hooks/github", body,
                     Signatures.githubHeaders("s", "push", UUID.randomUUID().toString(), body)).statusCode())
@@ -63,29 +51,9 @@ class StoreFailureTest {
     @Test
     void aStoreThatRefusesWritesGets503sAndIsUsedAgainByItselfWhenItRecovers() throws Exception {
         Receiver receiver = new Receiver();
-        Path routes = dir.resolve("r.yaml");
-        Files.writeString(routes, """
-                - route:
-                    id: github-in
-                    from:
-                      uri: kamelet:github-webhook-source
-                      parameters:
-                        path: /hooks/github
-                        secret: s
-                      steps:
-                        - to:
-                            uri: inbox:github
-                - route:
-                    id: out
-                    from:
-                      uri: inbox:github?pollInterval=50
-                      steps:
-                        - to:
-                            uri: kamelet:webhook-sink
-                            parameters:
-                              url: "%s"
-                """.formatted(receiver.url("/out")));
-        try (receiver; Gateway gateway = Gateway.start(dir.resolve("data"), "file:" + routes, Map.of())) {
+        String routes = RouteFiles.write(dir.resolve("r.yaml"), RouteFiles.githubIn("/hooks/github", "s", "github"),
+                RouteFiles.webhookOut("out", "github", receiver.url("/out")));
+        try (receiver; Gateway gateway = Gateway.start(dir.resolve("data"), routes, Map.of())) {
             List<String> acked = new ArrayList<>();
             acked.add(Http.eventId(push(gateway, 202)));
 
