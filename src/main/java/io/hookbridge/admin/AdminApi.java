@@ -82,6 +82,7 @@ public class AdminApi {
             m.put("httpStatus", a.httpStatus());
             m.put("error", a.error());
             m.put("response", a.response());
+            m.put("instance", a.instance());
             attempts.add(m);
         }
         delivery.put("attempts", attempts);

@@ -1,6 +1,7 @@
 package io.hookbridge.inbox;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -100,16 +101,21 @@ public class InboxComponent extends DefaultComponent {
             dataSource = ownPool;
             LOG.info("Inbox store: {}", withoutCredentials(url));
         }
-        String vendor = vendor();
-        if ("hsqldb".equals(vendor)) {
+        Dialect dialect;
+        try (Connection c = dataSource.getConnection()) {
+            dialect = Dialect.of(c);
+        }
+        if (dialect == Dialect.HSQLDB) {
             tuneHsqldb();
         }
-        // the schema is created and upgraded by versioned migrations, one folder per database vendor
+        // the schema is created and upgraded by versioned migrations, one folder per database vendor; several
+        // instances starting at once on one PostgreSQL are serialised by Flyway's own lock
         Flyway.configure(getClass().getClassLoader()).dataSource(dataSource)
-                .locations("classpath:db/migration/" + vendor).table("hb_schema_history")
+                .locations("classpath:db/migration/" + dialect.migrations).table("hb_schema_history")
                 .load().migrate();
         metrics = InboxMetrics.of(getCamelContext());
-        store = new InboxStore(dataSource, metrics::commit, clock);
+        String instance = property("hookbridge.instance-id", ManagementFactory.getRuntimeMXBean().getName());
+        store = new InboxStore(dataSource, dialect, instance, metrics::commit, clock);
         history = new InboxHistory(dataSource, clock);
         if (exclusive) {
             // no other process uses this database: leases held when the last run stopped or crashed are void
@@ -190,20 +196,6 @@ public class InboxComponent extends DefaultComponent {
                 // 10 MB of log: with HSQLDB's defaults the data file grew by the size of every event ever received
                 + (url.contains("hsqldb.files_space") ? "" : ";hsqldb.files_space=true")
                 + (url.contains("hsqldb.log_size") ? "" : ";hsqldb.log_size=10");
-    }
-
-    /** hsqldb or postgresql: the databases the inbox has migrations for. */
-    private String vendor() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            String product = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT);
-            if (product.contains("hsql")) {
-                return "hsqldb";
-            }
-            if (product.contains("postgres")) {
-                return "postgresql";
-            }
-            throw new IllegalStateException("The inbox store supports HSQLDB and PostgreSQL, not " + product);
-        }
     }
 
     /** A 2xx means synced to disk: HSQLDB must not delay its log writes (its default is 500 ms). */

@@ -173,19 +173,21 @@ public class InboxConsumer extends DefaultConsumer {
         return endpoint.getComponent().getClock();
     }
 
+    /**
+     * Claims what is due, and learns whether the subscription is paused: with a shared store, another instance may
+     * have paused or resumed it.
+     */
     private void poll() {
-        if (paused || !isRunAllowed() || !polling.compareAndSet(false, true)) {
+        if (!isRunAllowed() || !polling.compareAndSet(false, true)) {
             return;
         }
         try {
-            int room = queue.remainingCapacity();
-            if (room > 0) {
-                long now = clock().millis();
-                List<Delivery> due = endpoint.getComponent().getStore()
-                        .claimDue(subscription, now, room, now + endpoint.getComponent().getLeaseTime())
-                        .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                due.forEach(d -> enqueue(d, true));
-            }
+            long now = clock().millis();
+            InboxStore.Claim claim = endpoint.getComponent().getStore()
+                    .claimDue(subscription, now, queue.remainingCapacity(), now + endpoint.getComponent().getLeaseTime())
+                    .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            paused = claim.paused();
+            claim.due().forEach(d -> enqueue(d, true));
         } catch (Throwable e) {
             // never let an exception end the scheduled polling: the next poll tries again
             LOG.warn("Subscription {}: polling for due deliveries failed: {}", subscription, e.toString());

@@ -39,13 +39,24 @@ public final class InboxStore implements AutoCloseable {
     private static final int MAX_ERROR = 2000;
 
     private final DataSource dataSource;
+    private final Dialect dialect;
+    private final String instance;
     private final GroupCommit writer;
     private final Clock clock;
+    private final String insertEvent;
+    private final String selectDue;
+    private final String insertSubscription;
 
-    public InboxStore(DataSource dataSource, GroupCommit.Observer observer, Clock clock) {
+    /** {@code instance} names this process in the attempt log (several may share a PostgreSQL store). */
+    InboxStore(DataSource dataSource, Dialect dialect, String instance, GroupCommit.Observer observer, Clock clock) {
         this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.instance = instance;
         this.writer = new GroupCommit(dataSource, 512, 10_000, observer);
         this.clock = clock;
+        this.insertEvent = INSERT_EVENT + dialect.ignoreConflict("inbox, idempotency_key");
+        this.selectDue = SELECT_DUE + dialect.skipLocked;
+        this.insertSubscription = INSERT_SUBSCRIPTION + dialect.ignoreConflict("id");
     }
 
     private static final String FIND_DUPLICATE = "SELECT id FROM hb_event WHERE inbox = ? AND idempotency_key = ?";
@@ -58,7 +69,7 @@ public final class InboxStore implements AutoCloseable {
             + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at LIMIT ?";
     private static final String LEASE = "UPDATE hb_delivery SET lease_until = ? WHERE event_id = ? AND subscription = ?";
     private static final String INSERT_ATTEMPT = "INSERT INTO hb_attempt (event_id, subscription, attempt, started_at, "
-            + "duration_ms, verdict, http_status, error, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "duration_ms, verdict, http_status, error, response, instance_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE_DELIVERY = "UPDATE hb_delivery SET status = ?, attempts = ?, next_attempt_at = ?, "
             + "lease_until = NULL, updated_at = ?, last_error = ? WHERE event_id = ? AND subscription = ? AND attempts = ?";
     private static final String FIND_SUBSCRIPTION = "SELECT paused_at FROM hb_subscription WHERE id = ?";
@@ -82,17 +93,13 @@ public final class InboxStore implements AutoCloseable {
     public CompletableFuture<IngestResult> ingest(Event e, Map<String, Long> leaseUntilBySubscription) {
         String headers = toJson(e.headers());
         return writer.submit(tx -> {
-            if (e.idempotencyKey() != null) {
-                PreparedStatement find = tx.prepare(FIND_DUPLICATE);
-                find.setString(1, e.inbox());
-                find.setString(2, e.idempotencyKey());
-                try (ResultSet rs = find.executeQuery()) {
-                    if (rs.next()) {
-                        return new IngestResult(rs.getString(1), true);
-                    }
+            if (e.idempotencyKey() != null && !dialect.insertDetectsDuplicates()) {
+                String first = firstWithKey(tx, e);
+                if (first != null) {
+                    return new IngestResult(first, true);
                 }
             }
-            PreparedStatement event = tx.prepare(INSERT_EVENT);
+            PreparedStatement event = tx.prepare(insertEvent);
             event.setString(1, e.id());
             event.setString(2, e.inbox());
             event.setString(3, e.idempotencyKey());
@@ -102,7 +109,10 @@ public final class InboxStore implements AutoCloseable {
             event.setString(7, headers);
             event.setBytes(8, e.body());
             event.setLong(9, e.receivedAt());
-            event.executeUpdate();
+            if (event.executeUpdate() == 0) {
+                // another instance stored this key first (PostgreSQL waited for its commit): that one is the event
+                return new IngestResult(firstWithKey(tx, e), true);
+            }
             PreparedStatement delivery = tx.prepare(INSERT_DELIVERY);
             for (Map.Entry<String, Long> sub : leaseUntilBySubscription.entrySet()) {
                 delivery.setString(1, e.id());
@@ -116,15 +126,40 @@ public final class InboxStore implements AutoCloseable {
         });
     }
 
+    /** The id of the event stored earlier with the idempotency key of {@code e}, or null. */
+    private static String firstWithKey(GroupCommit.Transaction tx, Event e) throws SQLException {
+        PreparedStatement find = tx.prepare(FIND_DUPLICATE);
+        find.setString(1, e.inbox());
+        find.setString(2, e.idempotencyKey());
+        try (ResultSet rs = find.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** What a poll got: the deliveries it leased, and whether the subscription is paused (by any instance). */
+    record Claim(List<Delivery> due, boolean paused) {
+    }
+
     /**
      * Claims up to {@code limit} due deliveries of a subscription, oldest first, and leases them until
-     * {@code leaseUntil} so that no poll hands them out again meanwhile. Only ids: bodies are read by the worker
-     * that delivers them, so a backlog never sits in memory.
+     * {@code leaseUntil} so that no poll, of this instance or another, hands them out again meanwhile; nothing if the
+     * subscription is paused. Only ids: bodies are read by the worker that delivers them, so a backlog never sits in
+     * memory.
      */
-    public CompletableFuture<List<Delivery>> claimDue(String subscription, long now, int limit, long leaseUntil) {
+    CompletableFuture<Claim> claimDue(String subscription, long now, int limit, long leaseUntil) {
         return writer.submit(tx -> {
             List<Delivery> due = new ArrayList<>();
-            PreparedStatement select = tx.prepare(SELECT_DUE);
+            PreparedStatement paused = tx.prepare(FIND_SUBSCRIPTION);
+            paused.setString(1, subscription);
+            try (ResultSet rs = paused.executeQuery()) {
+                if (rs.next() && rs.getObject(1) != null) {
+                    return new Claim(due, true);
+                }
+            }
+            if (limit == 0) {
+                return new Claim(due, false);
+            }
+            PreparedStatement select = tx.prepare(selectDue);
             select.setString(1, subscription);
             select.setLong(2, now);
             select.setLong(3, now);
@@ -141,7 +176,7 @@ public final class InboxStore implements AutoCloseable {
                 lease.setString(3, subscription);
                 lease.executeUpdate();
             }
-            return due;
+            return new Claim(due, false);
         });
     }
 
@@ -205,6 +240,7 @@ public final class InboxStore implements AutoCloseable {
             }
             log.setString(8, error);
             log.setString(9, truncate(result.response()));
+            log.setString(10, instance);
             log.executeUpdate();
             long finished = startedAt + durationMs;
             if (result.verdict() == Verdict.DELIVERED) {
@@ -373,7 +409,7 @@ public final class InboxStore implements AutoCloseable {
                     return rs.getObject(1) != null;
                 }
             }
-            PreparedStatement insert = tx.prepare(INSERT_SUBSCRIPTION);
+            PreparedStatement insert = tx.prepare(insertSubscription);
             insert.setString(1, subscription);
             insert.setString(2, inbox);
             insert.setLong(3, now);
@@ -418,12 +454,12 @@ public final class InboxStore implements AutoCloseable {
 
     /** The attempt log of one delivery, oldest first. */
     public List<Attempt> attempts(String eventId, String subscription) throws SQLException {
-        return read("SELECT attempt, started_at, duration_ms, verdict, http_status, error, response FROM hb_attempt "
-                + "WHERE event_id = ? AND subscription = ? ORDER BY attempt", rs -> {
+        return read("SELECT attempt, started_at, duration_ms, verdict, http_status, error, response, instance_id "
+                + "FROM hb_attempt WHERE event_id = ? AND subscription = ? ORDER BY attempt", rs -> {
                     List<Attempt> list = new ArrayList<>();
                     while (rs.next()) {
                         list.add(new Attempt(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getString(4),
-                                rs.getObject(5, Integer.class), rs.getString(6), rs.getString(7)));
+                                rs.getObject(5, Integer.class), rs.getString(6), rs.getString(7), rs.getString(8)));
                     }
                     return list;
                 }, eventId, subscription);
@@ -478,9 +514,9 @@ public final class InboxStore implements AutoCloseable {
         writer.close();
     }
 
-    /** One attempt as logged. */
+    /** One attempt as logged, with the instance that made it. */
     public record Attempt(int attempt, long startedAt, long durationMs, String verdict, Integer httpStatus,
-            String error, String response) {
+            String error, String response, String instance) {
     }
 
     /** A delivery's state as stored. */

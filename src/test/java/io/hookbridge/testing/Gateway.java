@@ -14,7 +14,7 @@ import org.apache.camel.main.Main;
 
 /**
  * The gateway as users run it (camel-main with the shipped defaults), in this JVM, on a free port and a database in
- * a directory of the test's.
+ * a directory of the test's (or, when the run selects PostgreSQL, a database of its own on the test server).
  */
 public final class Gateway implements AutoCloseable {
 
@@ -39,7 +39,9 @@ public final class Gateway implements AutoCloseable {
         all.put("camel.server.host", "127.0.0.1");
         all.put("camel.management.enabled", "false");
         all.put("camel.main.shutdown-timeout", "5");
-        all.put("hookbridge.datasource.url", "jdbc:hsqldb:file:" + dataDir.resolve("hookbridge"));
+        all.put("hookbridge.datasource.url", Postgres.selected()
+                ? Postgres.database("hbtest_", dataDir.toAbsolutePath().toString())
+                : "jdbc:hsqldb:file:" + dataDir.resolve("hookbridge"));
         all.putAll(properties);
         Main main = Hookbridge.main();
         all.forEach(main::addOverrideProperty);

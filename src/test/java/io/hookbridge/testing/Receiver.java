@@ -7,12 +7,15 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -43,8 +46,11 @@ public final class Receiver implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Answer> script = new ConcurrentLinkedQueue<>();
     private final CountDownLatch never = new CountDownLatch(1);
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger overlaps = new AtomicInteger();
     private volatile boolean blackHole;
     private volatile int defaultStatus = 200;
+    private volatile long answerDelayMillis;
 
     public Receiver() throws IOException {
         this("127.0.0.1");
@@ -81,6 +87,20 @@ public final class Receiver implements AutoCloseable {
         return this;
     }
 
+    /** Takes that long over every answer, like a destination that does some work. */
+    public Receiver answerAfter(long millis) {
+        this.answerDelayMillis = millis;
+        return this;
+    }
+
+    /**
+     * How many requests arrived while another one for the same event ({@code webhook-id}) and path was still being
+     * answered: the same delivery worked twice at once.
+     */
+    public int overlaps() {
+        return overlaps.get();
+    }
+
     /** Accepts connections and reads requests but never answers. */
     public Receiver blackHole() {
         this.blackHole = true;
@@ -106,6 +126,29 @@ public final class Receiver implements AutoCloseable {
             }
             exchange.close();
             return;
+        }
+        String id = headers.get("webhook-id");
+        String delivery = id + " " + exchange.getRequestURI().getPath();
+        boolean tracked = id != null && inFlight.add(delivery);
+        if (id != null && !tracked) {
+            overlaps.incrementAndGet();
+        }
+        try {
+            answer(exchange, headers, body);
+        } finally {
+            if (tracked) {
+                inFlight.remove(delivery);
+            }
+        }
+    }
+
+    private void answer(HttpExchange exchange, Map<String, String> headers, byte[] body) throws IOException {
+        if (answerDelayMillis > 0) {
+            try {
+                Thread.sleep(answerDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         Answer answer = script.poll();
         if (answer == null) {

@@ -1,0 +1,53 @@
+package io.hookbridge.inbox;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Locale;
+
+/**
+ * The databases the inbox runs on, and the little SQL that differs between them. HSQLDB is embedded and owned by one
+ * process; PostgreSQL is shared by several instances, so its claims skip rows another instance has locked and its
+ * inserts tolerate a row another instance committed first.
+ */
+enum Dialect {
+
+    HSQLDB("hsqldb", "", false),
+    POSTGRESQL("postgresql", " FOR UPDATE SKIP LOCKED", true);
+
+    /** The folder of this database's migrations under {@code db/migration}. */
+    final String migrations;
+    /** Appended to the claim query: rows locked by another instance's claim are left to it, not waited for. */
+    final String skipLocked;
+    private final boolean onConflict;
+
+    Dialect(String migrations, String skipLocked, boolean onConflict) {
+        this.migrations = migrations;
+        this.skipLocked = skipLocked;
+        this.onConflict = onConflict;
+    }
+
+    /**
+     * Appended to an insert that another instance may have made first: with PostgreSQL it then inserts nothing
+     * (the update count says so) instead of failing the whole group-commit transaction. Empty for HSQLDB, which
+     * checks before inserting (one process, one writer: nobody else can insert in between).
+     */
+    String ignoreConflict(String uniqueColumns) {
+        return onConflict ? " ON CONFLICT (" + uniqueColumns + ") DO NOTHING" : "";
+    }
+
+    /** Whether inserts detect duplicates themselves, so a lookup before them is not needed. */
+    boolean insertDetectsDuplicates() {
+        return onConflict;
+    }
+
+    static Dialect of(Connection c) throws SQLException {
+        String product = c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        if (product.contains("hsql")) {
+            return HSQLDB;
+        }
+        if (product.contains("postgres")) {
+            return POSTGRESQL;
+        }
+        throw new IllegalStateException("The inbox store supports HSQLDB and PostgreSQL, not " + product);
+    }
+}

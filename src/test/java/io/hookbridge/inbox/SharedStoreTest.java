@@ -1,0 +1,153 @@
+package io.hookbridge.inbox;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookbridge.testing.Gateway;
+import io.hookbridge.testing.Http;
+import io.hookbridge.testing.Postgres;
+import io.hookbridge.testing.Receiver;
+import io.hookbridge.testing.RouteFiles;
+import io.hookbridge.testing.Signatures;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two gateways in one JVM sharing one PostgreSQL database, as two instances behind a load balancer: duplicates are
+ * recognised whichever instance got the first copy, and the admin API of either one sees and steers everything
+ * (events, replays, pauses).
+ */
+class SharedStoreTest {
+
+    static final String SECRET = "shared-secret";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    final Receiver receiver = newReceiver();
+    Gateway one;
+    Gateway two;
+
+    static Receiver newReceiver() {
+        try {
+            return new Receiver();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @BeforeEach
+    void start(TestInfo test) throws Exception {
+        String url = Postgres.database("hbshared_", test.getDisplayName());
+        String routes = RouteFiles.write(dir.resolve("routes.yaml"), RouteFiles.githubIn("/webhooks/github", SECRET,
+                "github"), RouteFiles.webhookOut("to-receiver", "github", receiver.url("/hook")));
+        Map<String, String> properties = Map.of("hookbridge.datasource.url", url);
+        one = Gateway.start(dir.resolve("one"), routes, properties);
+        two = Gateway.start(dir.resolve("two"), routes, properties);
+    }
+
+    @AfterEach
+    void stop() {
+        for (Gateway g : new Gateway[] { one, two }) {
+            if (g != null) {
+                g.close();
+            }
+        }
+        receiver.close();
+    }
+
+    HttpResponse<String> send(Gateway gateway, String delivery) throws Exception {
+        byte[] body = ("{\"ref\":\"refs/heads/main\",\"delivery\":\"" + delivery + "\"}").getBytes(StandardCharsets.UTF_8);
+        return gateway.post("/webhooks/github", body, Signatures.githubHeaders(SECRET, "push", delivery, body));
+    }
+
+    Set<String> deliveredIds() {
+        Set<String> ids = new HashSet<>();
+        receiver.requests().forEach(r -> ids.add(r.header("webhook-id")));
+        return ids;
+    }
+
+    @Test
+    void aRedeliveryIsRecognisedByEveryInstanceEvenWhenBothCopiesArriveAtOnce() throws Exception {
+        String delivery = UUID.randomUUID().toString();
+        HttpResponse<String> first = send(one, delivery);
+        HttpResponse<String> again = send(two, delivery);
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(Http.eventId(again)).isEqualTo(Http.eventId(first));
+
+        // the same delivery id posted to both instances at the same moment, many times over
+        List<CompletableFuture<HttpResponse<String>>> racing = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String key = UUID.randomUUID().toString();
+            keys.add(key);
+            for (Gateway g : new Gateway[] { one, two, one, two }) {
+                racing.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return send(g, key);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            Set<String> ids = new HashSet<>();
+            int created = 0;
+            for (int j = 0; j < 4; j++) {
+                HttpResponse<String> r = racing.get(i * 4 + j).join();
+                assertThat(r.statusCode()).isIn(200, 202);
+                created += r.statusCode() == 202 ? 1 : 0;
+                ids.add(Http.eventId(r));
+            }
+            assertThat(created).as("copies stored of delivery %s", keys.get(i)).isEqualTo(1);
+            assertThat(ids).hasSize(1);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveredIds().size() == 21);
+        Thread.sleep(300);
+        assertThat(receiver.requests()).as("one delivery per event, whichever instance took it in").hasSize(21);
+    }
+
+    @Test
+    void eitherInstanceAnswersForAndSteersEveryEvent() throws Exception {
+        String id = Http.eventId(send(one, UUID.randomUUID().toString()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveredIds().contains(id));
+
+        // the other instance shows it and replays it
+        assertThat(JSON.readTree(two.get("/admin/events/" + id, Map.of()).body()).path("id").asText()).isEqualTo(id);
+        assertThat(two.post("/admin/events/" + id + "/replay", new byte[0], Map.of()).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests().size() == 2);
+
+        // paused on one instance: the other one stops delivering too, even what it takes in itself
+        assertThat(one.post("/admin/subscriptions/to-receiver/pause", new byte[0], Map.of()).statusCode())
+                .isEqualTo(200);
+        Thread.sleep(500); // a few polls of the other instance (pollInterval=50)
+        String whilePaused = Http.eventId(send(two, UUID.randomUUID().toString()));
+        Thread.sleep(1000);
+        assertThat(deliveredIds()).doesNotContain(whilePaused);
+        assertThat(two.inbox().getStore().isPaused("to-receiver")).isTrue();
+
+        // resumed on the other one: delivered
+        assertThat(two.post("/admin/subscriptions/to-receiver/resume", new byte[0], Map.of()).statusCode())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> deliveredIds().contains(whilePaused));
+        assertThat(receiver.requests()).hasSize(3);
+    }
+}

@@ -1,0 +1,76 @@
+package io.hookbridge.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The PostgreSQL server of the tests ({@code .ci/postgres} installs and starts it): a database per test, created on
+ * first use. {@code HOOKBRIDGE_TEST_POSTGRES} is a JDBC URL of the server's {@code postgres} database with a user
+ * allowed to create databases; when it is set (as {@code .ci/run} does) a server that does not answer fails the
+ * tests, otherwise they are skipped, so that {@code mvn verify} also runs on a machine without PostgreSQL.
+ */
+public final class Postgres {
+
+    private static final String ENV = "HOOKBRIDGE_TEST_POSTGRES";
+    private static final String DEFAULT = "jdbc:postgresql://127.0.0.1:5432/postgres?user=hookbridge&password=hookbridge";
+    private static final List<String> CLEARED = new ArrayList<>();
+
+    private Postgres() {
+    }
+
+    /** Whether this test run keeps the inbox of every {@link Gateway} on PostgreSQL ({@code -Dhookbridge.test.store=postgresql}). */
+    public static boolean selected() {
+        return "postgresql".equals(System.getProperty("hookbridge.test.store"));
+    }
+
+    /** The JDBC URL of a database of that name ({@code prefix} + a digest of {@code key}), created if missing. */
+    public static synchronized String database(String prefix, String key) {
+        String server = System.getenv(ENV);
+        String name = prefix + digest(key);
+        try (Connection c = DriverManager.getConnection(server == null ? DEFAULT : server);
+                Statement s = c.createStatement()) {
+            if (!CLEARED.contains(prefix)) {
+                // what earlier runs of this JVM's tests left behind
+                List<String> old = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '" + prefix + "%'")) {
+                    while (rs.next()) {
+                        old.add(rs.getString(1));
+                    }
+                }
+                for (String db : old) {
+                    s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+                }
+                CLEARED.add(prefix);
+            }
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
+                if (!rs.next()) {
+                    s.execute("CREATE DATABASE " + name);
+                }
+            }
+        } catch (SQLException e) {
+            Assumptions.assumeTrue(server != null, "no PostgreSQL for the tests (" + e.getMessage()
+                    + "); set " + ENV + " or run .ci/postgres");
+            throw new IllegalStateException("PostgreSQL at " + ENV + " does not answer", e);
+        }
+        return (server == null ? DEFAULT : server).replaceFirst("/postgres(\\?|$)", "/" + name + "$1");
+    }
+
+    private static String digest(String key) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
