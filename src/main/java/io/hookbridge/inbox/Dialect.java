@@ -16,7 +16,10 @@ enum Dialect {
 
     /** The folder of this database's migrations under {@code db/migration}. */
     final String migrations;
-    /** Appended to the claim query: rows locked by another instance's claim are left to it, not waited for. */
+    /**
+     * Appended to a query that takes row locks (claims, subscription outcome times): rows another instance has
+     * locked are skipped, not waited for.
+     */
     final String skipLocked;
     private final boolean onConflict;
 

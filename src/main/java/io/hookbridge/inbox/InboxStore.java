@@ -46,6 +46,8 @@ public final class InboxStore implements AutoCloseable {
     private final String insertEvent;
     private final String selectDue;
     private final String insertSubscription;
+    private final String lastSuccess;
+    private final String lastFailure;
 
     /** {@code instance} names this process in the attempt log (several may share a PostgreSQL store). */
     InboxStore(DataSource dataSource, Dialect dialect, String instance, GroupCommit.Observer observer, Clock clock) {
@@ -57,6 +59,10 @@ public final class InboxStore implements AutoCloseable {
         this.insertEvent = INSERT_EVENT + dialect.ignoreConflict("inbox, idempotency_key");
         this.selectDue = SELECT_DUE + dialect.skipLocked;
         this.insertSubscription = INSERT_SUBSCRIPTION + dialect.ignoreConflict("id");
+        // instances recording attempts of several subscriptions at once would lock these rows in different orders
+        // (a deadlock); a row another instance is updating right now already gets a fresh enough time
+        this.lastSuccess = LAST_SUCCESS + dialect.skipLocked + ")";
+        this.lastFailure = LAST_FAILURE + dialect.skipLocked + ")";
     }
 
     private static final String FIND_DUPLICATE = "SELECT id FROM hb_event WHERE inbox = ? AND idempotency_key = ?";
@@ -79,10 +85,10 @@ public final class InboxStore implements AutoCloseable {
      * subscription does not rewrite (and, on a shared database, lock) its row on every attempt.
      */
     static final long LAST_OUTCOME_RESOLUTION_MS = 1000;
-    private static final String LAST_SUCCESS = "UPDATE hb_subscription SET last_success_at = ? WHERE id = ? "
-            + "AND (last_success_at IS NULL OR last_success_at < ?)";
+    private static final String LAST_SUCCESS = "UPDATE hb_subscription SET last_success_at = ? WHERE id = "
+            + "(SELECT id FROM hb_subscription WHERE id = ? AND (last_success_at IS NULL OR last_success_at < ?)";
     private static final String LAST_FAILURE = "UPDATE hb_subscription SET last_failure_at = ?, last_failure = ? "
-            + "WHERE id = ? AND (last_failure_at IS NULL OR last_failure_at < ?)";
+            + "WHERE id = (SELECT id FROM hb_subscription WHERE id = ? AND (last_failure_at IS NULL OR last_failure_at < ?)";
     private static final String UPDATE_PAUSE = "UPDATE hb_subscription SET paused_at = ?, paused_reason = ? WHERE id = ?";
 
     /**
@@ -244,13 +250,13 @@ public final class InboxStore implements AutoCloseable {
             log.executeUpdate();
             long finished = startedAt + durationMs;
             if (result.verdict() == Verdict.DELIVERED) {
-                PreparedStatement success = tx.prepare(LAST_SUCCESS);
+                PreparedStatement success = tx.prepare(lastSuccess);
                 success.setLong(1, finished);
                 success.setString(2, d.subscription());
                 success.setLong(3, finished - LAST_OUTCOME_RESOLUTION_MS);
                 success.executeUpdate();
             } else if (result.verdict() != Verdict.FILTERED) {
-                PreparedStatement failure = tx.prepare(LAST_FAILURE);
+                PreparedStatement failure = tx.prepare(lastFailure);
                 failure.setLong(1, finished);
                 failure.setString(2, error);
                 failure.setString(3, d.subscription());
