@@ -42,8 +42,9 @@ end
 
 function done(summary, latency, requests)
   local non202 = summary.errors.status
-  io.write(string.format("RESULT rps=%.0f p50_ms=%.2f p99_ms=%.2f requests=%d non2xx=%d socket_errors=%d\n",
+  io.write(string.format("RESULT rps=%.0f p50_ms=%.2f p99_ms=%.2f p999_ms=%.2f requests=%d non2xx=%d socket_errors=%d\n",
     summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    latency:percentile(99.9) / 1000,
     summary.requests, non202, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
   for _, thread in ipairs(threads) do
     local s = thread:get("seen")
