@@ -30,17 +30,12 @@ enum Dialect {
     }
 
     /**
-     * Appended to an insert that another instance may have made first: with PostgreSQL it then inserts nothing
-     * (the update count says so) instead of failing the whole group-commit transaction. Empty for HSQLDB, which
-     * checks before inserting (one process, one writer: nobody else can insert in between).
+     * Appended to an insert whose row may exist already: with PostgreSQL it then inserts nothing (the update count
+     * says so) instead of failing, since a failed statement would abort the whole group-commit transaction. Empty for
+     * HSQLDB, where a failed statement is undone alone and the transaction goes on.
      */
     String ignoreConflict(String uniqueColumns) {
         return onConflict ? " ON CONFLICT (" + uniqueColumns + ") DO NOTHING" : "";
-    }
-
-    /** Whether inserts detect duplicates themselves, so a lookup before them is not needed. */
-    boolean insertDetectsDuplicates() {
-        return onConflict;
     }
 
     static Dialect of(Connection c) throws SQLException {

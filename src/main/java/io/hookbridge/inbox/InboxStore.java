@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
@@ -43,7 +44,7 @@ public final class InboxStore implements AutoCloseable {
     private final String instance;
     private final GroupCommit writer;
     private final Clock clock;
-    private final String insertEvent;
+    private final String insertKey;
     private final String selectDue;
     private final String insertSubscription;
     private final String lastSuccess;
@@ -56,7 +57,7 @@ public final class InboxStore implements AutoCloseable {
         this.instance = instance;
         this.writer = new GroupCommit(dataSource, 512, 10_000, observer);
         this.clock = clock;
-        this.insertEvent = INSERT_EVENT + dialect.ignoreConflict("inbox, idempotency_key");
+        this.insertKey = INSERT_KEY + dialect.ignoreConflict("inbox, idempotency_key");
         this.selectDue = SELECT_DUE + dialect.skipLocked;
         this.insertSubscription = INSERT_SUBSCRIPTION + dialect.ignoreConflict("id");
         // instances recording attempts of several subscriptions at once would lock these rows in different orders
@@ -65,7 +66,9 @@ public final class InboxStore implements AutoCloseable {
         this.lastFailure = LAST_FAILURE + dialect.skipLocked + ")";
     }
 
-    private static final String FIND_DUPLICATE = "SELECT id FROM hb_event WHERE inbox = ? AND idempotency_key = ?";
+    private static final String INSERT_KEY = "INSERT INTO hb_idempotency (inbox, idempotency_key, event_id) "
+            + "VALUES (?, ?, ?)";
+    private static final String FIND_KEY = "SELECT event_id FROM hb_idempotency WHERE inbox = ? AND idempotency_key = ?";
     private static final String INSERT_EVENT = "INSERT INTO hb_event (id, inbox, idempotency_key, event_type, source, "
             + "content_type, headers, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_DELIVERY = "INSERT INTO hb_delivery (event_id, subscription, status, attempts, "
@@ -99,13 +102,13 @@ public final class InboxStore implements AutoCloseable {
     public CompletableFuture<IngestResult> ingest(Event e, Map<String, Long> leaseUntilBySubscription) {
         String headers = toJson(e.headers());
         return writer.submit(tx -> {
-            if (e.idempotencyKey() != null && !dialect.insertDetectsDuplicates()) {
-                String first = firstWithKey(tx, e);
+            if (e.idempotencyKey() != null) {
+                String first = claimKey(tx, e);
                 if (first != null) {
                     return new IngestResult(first, true);
                 }
             }
-            PreparedStatement event = tx.prepare(insertEvent);
+            PreparedStatement event = tx.prepare(INSERT_EVENT);
             event.setString(1, e.id());
             event.setString(2, e.inbox());
             event.setString(3, e.idempotencyKey());
@@ -115,10 +118,7 @@ public final class InboxStore implements AutoCloseable {
             event.setString(7, headers);
             event.setBytes(8, e.body());
             event.setLong(9, e.receivedAt());
-            if (event.executeUpdate() == 0) {
-                // another instance stored this key first (PostgreSQL waited for its commit): that one is the event
-                return new IngestResult(firstWithKey(tx, e), true);
-            }
+            event.executeUpdate();
             PreparedStatement delivery = tx.prepare(INSERT_DELIVERY);
             for (Map.Entry<String, Long> sub : leaseUntilBySubscription.entrySet()) {
                 delivery.setString(1, e.id());
@@ -132,13 +132,31 @@ public final class InboxStore implements AutoCloseable {
         });
     }
 
-    /** The id of the event stored earlier with the idempotency key of {@code e}, or null. */
-    private static String firstWithKey(GroupCommit.Transaction tx, Event e) throws SQLException {
-        PreparedStatement find = tx.prepare(FIND_DUPLICATE);
+    /**
+     * Records the idempotency key of {@code e} for it, unless an event has it already: then answers that event's id.
+     * One insert, no lookup first: a redelivery is the exception.
+     */
+    private String claimKey(GroupCommit.Transaction tx, Event e) throws SQLException {
+        PreparedStatement insert = tx.prepare(insertKey);
+        insert.setString(1, e.inbox());
+        insert.setString(2, e.idempotencyKey());
+        insert.setString(3, e.id());
+        try {
+            if (insert.executeUpdate() == 1) {
+                return null;
+            }
+            // PostgreSQL: another instance or an earlier event has the key (if uncommitted, the insert waited for it)
+        } catch (SQLIntegrityConstraintViolationException taken) {
+            // HSQLDB: the failed statement is undone alone, the transaction goes on
+        }
+        PreparedStatement find = tx.prepare(FIND_KEY);
         find.setString(1, e.inbox());
         find.setString(2, e.idempotencyKey());
         try (ResultSet rs = find.executeQuery()) {
-            return rs.next() ? rs.getString(1) : null;
+            if (!rs.next()) {
+                throw new SQLException("idempotency key " + e.idempotencyKey() + " neither stored nor found");
+            }
+            return rs.getString(1);
         }
     }
 
@@ -359,7 +377,7 @@ public final class InboxStore implements AutoCloseable {
     public CompletableFuture<Integer> purge(long cutoff, long deadCutoff, String source, Collection<String> otherSources,
             int limit) {
         // ids begin with the receive time: the ranges run on the primary key (or the source index), not a scan
-        StringBuilder sql = new StringBuilder("SELECT e.id FROM hb_event e WHERE e.id < ?");
+        StringBuilder sql = new StringBuilder("SELECT e.id, e.inbox, e.idempotency_key FROM hb_event e WHERE e.id < ?");
         List<Object> args = new ArrayList<>(List.of(EventIds.lowest(cutoff)));
         if (source != null) {
             sql.append(" AND e.source = ?");
@@ -375,6 +393,7 @@ public final class InboxStore implements AutoCloseable {
         args.add(limit);
         return writer.submit(tx -> {
             List<String> ids = new ArrayList<>();
+            List<String[]> keys = new ArrayList<>();
             PreparedStatement select = tx.prepare(sql.toString());
             for (int i = 0; i < args.size(); i++) {
                 select.setObject(i + 1, args.get(i));
@@ -382,10 +401,22 @@ public final class InboxStore implements AutoCloseable {
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getString(1));
+                    if (rs.getString(3) != null) {
+                        keys.add(new String[] { rs.getString(2), rs.getString(3) });
+                    }
                 }
             }
             if (ids.isEmpty()) {
                 return 0; // an empty batch is an error to some drivers
+            }
+            if (!keys.isEmpty()) {
+                PreparedStatement forget = tx.prepare("DELETE FROM hb_idempotency WHERE inbox = ? AND idempotency_key = ?");
+                for (String[] key : keys) {
+                    forget.setString(1, key[0]);
+                    forget.setString(2, key[1]);
+                    forget.addBatch();
+                }
+                forget.executeBatch();
             }
             for (String table : new String[] { "hb_attempt", "hb_delivery" }) {
                 PreparedStatement delete = tx.prepare("DELETE FROM " + table + " WHERE event_id = ?");

@@ -77,15 +77,21 @@ class RetentionTest {
 
     /** Sends an event and waits until neither subscription is still at its first attempt. */
     String send(String source, String type) throws Exception {
+        String id = store(source, type, null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store().delivery(id, "partner").attempts() > 0
+                && store().delivery(id, "flaky").attempts() > 0);
+        return id;
+    }
+
+    /** Sends an event, with the provider's delivery id {@code key} (may be null); answers the stored event's id. */
+    String store(String source, String type, String key) {
         Exchange reply = context.createProducerTemplate().request("direct:in", e -> {
             e.getMessage().setBody("{}".getBytes(StandardCharsets.UTF_8));
             e.getMessage().setHeader(InboxHeaders.SOURCE, source);
             e.getMessage().setHeader(InboxHeaders.EVENT_TYPE, type);
+            e.getMessage().setHeader(InboxHeaders.IDEMPOTENCY_KEY, key);
         });
-        String id = reply.getMessage().getHeader(InboxHeaders.EVENT_ID, String.class);
-        await().atMost(Duration.ofSeconds(10)).until(() -> store().delivery(id, "partner").attempts() > 0
-                && store().delivery(id, "flaky").attempts() > 0);
-        return id;
+        return reply.getMessage().getHeader(InboxHeaders.EVENT_ID, String.class);
     }
 
     boolean kept(String id) throws Exception {
@@ -99,7 +105,9 @@ class RetentionTest {
         String dead = send("github", "push");
         String delivered = send("github", "push");
         String pending = send("github", "hold");
-        String stripe = send("stripe", "charge.succeeded");
+        String stripe = store("stripe", "charge.succeeded", "evt_stripe_1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> store().delivery(stripe, "partner").attempts() > 0);
+        assertThat(store("stripe", "charge.succeeded", "evt_stripe_1")).as("a redelivery").isEqualTo(stripe);
         assertThat(store().delivery(dead, "partner").status()).isEqualTo("dead");
         assertThat(store().delivery(delivered, "partner").status()).isEqualTo("delivered");
         assertThat(store().delivery(delivered, "flaky").status()).isEqualTo("filtered");
@@ -113,6 +121,11 @@ class RetentionTest {
         retention.run(store(), now + 2 * DAY);
         assertThat(kept(stripe)).as("stripe keeps delivered events 1 day").isFalse();
         assertThat(store().attempts(stripe, "partner")).isEmpty();
+        String late = store("stripe", "charge.succeeded", "evt_stripe_1");
+        assertThat(late).as("the provider's delivery id goes with the event: a redelivery after that is a new event")
+                .isNotEqualTo(stripe);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store().delivery(late, "partner").attempts() > 0
+                && store().delivery(late, "flaky").attempts() > 0);
         assertThat(kept(delivered)).as("the default is 7 days").isTrue();
 
         retention.run(store(), now + 8 * DAY);
@@ -124,7 +137,7 @@ class RetentionTest {
         assertThat(kept(dead)).isFalse();
         assertThat(kept(pending)).as("a pending delivery is never purged").isTrue();
         assertThat(store().delivery(pending, "flaky").status()).isEqualTo("pending");
-        assertThat(retention.purged()).isEqualTo(3);
+        assertThat(retention.purged()).as("stripe, its late redelivery, delivered, dead").isEqualTo(4);
     }
 
     @Test
