@@ -18,6 +18,7 @@ import io.hookbridge.testing.GatewayProcess;
 import io.hookbridge.testing.GithubLoad;
 import io.hookbridge.testing.Postgres;
 import io.hookbridge.testing.Receiver;
+import io.hookbridge.testing.RouteFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,33 +116,21 @@ class ScaleOutIT {
     /** One working directory per instance, with the same routes and settings, as on separate machines. */
     private Path instanceDir(String name, Receiver a, Receiver b, Receiver flaky) throws Exception {
         Path dir = Files.createDirectories(work.resolve(name).resolve("routes"));
-        StringBuilder routes = new StringBuilder("""
+        RouteFiles.write(dir.resolve("scale-out.yaml"),
+                RouteFiles.githubIn("/webhooks/github", "{{github.secret}}", "github"),
+                RouteFiles.webhookOut("to-a", "github", "{{a.url}}"),
+                RouteFiles.webhookOut("to-b", "github", "{{b.url}}"),
+                """
                 - route:
-                    id: github-in
+                    id: to-flaky
                     from:
-                      uri: kamelet:github-webhook-source
-                      parameters:
-                        path: /webhooks/github
-                        secret: "{{github.secret}}"
+                      uri: "inbox:github?pollInterval=50&retrySchedule=100ms,200ms,300ms,500ms,1s,1s,1s,1s"
                       steps:
                         - to:
-                            uri: inbox:github
+                            uri: kamelet:webhook-sink
+                            parameters:
+                              url: "{{flaky.url}}"
                 """);
-        for (String[] sub : new String[][] { { "to-a", "", "a.url" }, { "to-b", "", "b.url" },
-                { "to-flaky", "&retrySchedule=100ms,200ms,300ms,500ms,1s,1s,1s,1s", "flaky.url" } }) {
-            routes.append("""
-                    - route:
-                        id: %s
-                        from:
-                          uri: "inbox:github?pollInterval=200%s"
-                          steps:
-                            - to:
-                                uri: kamelet:webhook-sink
-                                parameters:
-                                  url: "{{%s}}"
-                    """.formatted(sub[0], sub[1], sub[2]));
-        }
-        Files.writeString(dir.resolve("scale-out.yaml"), routes);
         Files.writeString(dir.getParent().resolve("application.properties"), String.join("\n",
                 "github.secret = " + SECRET, "a.url = " + a.url("/a"), "b.url = " + b.url("/b"),
                 "flaky.url = " + flaky.url("/c")));
