@@ -144,6 +144,9 @@ public class Chart {
     }
 
     private static String format(double ms) {
+        if (ms == 0) {
+            return "<1"; // delivery latencies are whole milliseconds
+        }
         return ms >= 100 ? String.format("%,.0f", ms) : ms >= 10 ? String.format("%.1f", ms) : String.format("%.2f", ms);
     }
 
