@@ -147,6 +147,9 @@ public class Chart {
         if (ms == 0) {
             return "<1"; // delivery latencies are whole milliseconds
         }
+        if (ms < 10 && ms == Math.rint(ms)) {
+            return String.format("%.0f", ms); // whole milliseconds (delivery latencies)
+        }
         return ms >= 100 ? String.format("%,.0f", ms) : ms >= 10 ? String.format("%.1f", ms) : String.format("%.2f", ms);
     }
 

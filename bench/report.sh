@@ -33,7 +33,7 @@ row() { # case number, label, note: one line of the main table
 }
 delivery_row() { # case, label
   local c=$1
-  echo "| $2 | $(num "${R[$c.rate]}") | ${R[$c.$A.rate]} | ${R[$c.$B.rate]} | ${R[$c.$C.rate]:-0} | ${R[$c.drain]} s |" \
+  echo "| $2 | $(num "${R[$c.rate]}") | $(num "${R[$c.$A.rate]}") | $(num "${R[$c.$B.rate]}") | $(num "${R[$c.$C.rate]:-0}") | ${R[$c.drain]} s |" \
        "$(msi "${R[$c.all.p50]}") / $(msi "${R[$c.all.p99]}") / $(msi "${R[$c.all.p999]}") / $(msi "${R[$c.all.max]}") |" \
        "$(( ${R[$c.$A.dup]:-0} + ${R[$c.$B.dup]:-0} + ${R[$c.$C.dup]:-0} )) |"
 }
@@ -128,7 +128,11 @@ Each trial: see the suite's log lines \`e2e N/s: bounded=...\`.
 2. **Plain Camel** — \`bench/routes.yaml\` route \`plain\`: what a Camel user writes by hand, same gateway process as 3.
 3. **Ingest** — \`github-webhook-source → inbox:github\` with one subscription that is not started, so each event also
    gets its pending delivery row: signature verified, event and delivery committed and synced to disk before the 202.
-   3b paces the same requests at 80% of 3's rate (open loop, latency from each request's due time).
+   3b paces the same requests at 80% of 3's rate (open loop, latency from each request's due time). Its latency tail
+   comes from stalls rather than from the median; one suspect is the backlog figures read every
+   \`hookbridge.metrics.figures-interval\` (10 s), whose cost grows with the backlog — and here the backlog grows all
+   through the run, the subscription not being started. To compare:
+   \`JAVA_OPTS="-Xmx512m -Dhookbridge.metrics.figures-interval=1h" bench/suite.sh\`.
 4. **End to end** — \`bench/e2e-routes.yaml\`: the ingest route plus three subscriptions \`inbox:github → kamelet:webhook-sink\`
    (signed, default concurrency 8 each) to three ports of \`bench/Receiver.java\` (Vert.x, answers 204, counts and times
    every arrival). The gateway's CPU includes delivering; the receiver and the generator run beside it.
