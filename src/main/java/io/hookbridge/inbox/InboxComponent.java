@@ -116,7 +116,11 @@ public class InboxComponent extends DefaultComponent {
         metrics = InboxMetrics.of(getCamelContext());
         String instance = property("hookbridge.instance-id", ManagementFactory.getRuntimeMXBean().getName());
         store = new InboxStore(dataSource, dialect, instance, metrics::commit, clock);
-        history = new InboxHistory(dataSource, clock);
+        long backlogThreshold = Long.parseLong(property("hookbridge.health.backlog-threshold", "10000"));
+        // the figures count at least one delivery past the threshold, so that the health check sees it crossed
+        int countLimit = (int) Math.max(backlogThreshold + 1,
+                Long.parseLong(property("hookbridge.metrics.count-limit", "10000")));
+        history = new InboxHistory(dataSource, clock, countLimit);
         if (exclusive) {
             // no other process uses this database: leases held when the last run stopped or crashed are void
             int released = store.releaseAllLeases().get();
@@ -134,7 +138,7 @@ public class InboxComponent extends DefaultComponent {
         long figuresEvery = Durations.parse(property("hookbridge.metrics.figures-interval", "10s")).toMillis();
         housekeeping.scheduleWithFixedDelay(this::refreshFigures, 0, figuresEvery, TimeUnit.MILLISECONDS);
         HealthCheckHelper.getHealthCheckRegistry(getCamelContext()).register(new InboxHealthCheck(this,
-                Long.parseLong(property("hookbridge.health.backlog-threshold", "10000"))));
+                backlogThreshold));
     }
 
     @Override

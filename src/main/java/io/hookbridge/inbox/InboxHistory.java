@@ -37,10 +37,13 @@ public final class InboxHistory {
 
     private final DataSource dataSource;
     private final Clock clock;
+    private final int countLimit;
 
-    public InboxHistory(DataSource dataSource, Clock clock) {
+    /** {@code countLimit}: the most deliveries per subscription and state that {@link #figures} count. */
+    public InboxHistory(DataSource dataSource, Clock clock, int countLimit) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.countLimit = countLimit;
     }
 
     /** Which events to list; null fields do not filter. Times are epoch milliseconds. */
@@ -233,13 +236,17 @@ public final class InboxHistory {
     /**
      * A subscription's unfinished deliveries (of which retrying: after a failed attempt), dead ones and the receive
      * time of the oldest unfinished one. Finished deliveries are not counted: there are many, and the metrics count
-     * them as they happen.
+     * them as they happen. Counts stop at the count limit: beyond it, pending and dead are that limit, and retrying
+     * and the oldest are those of the limit's worth of pending deliveries due first.
      */
     public record Figures(long pending, long retrying, long dead, Long oldestPendingReceivedAt) {
         static final Figures NONE = new Figures(0, 0, 0, null);
     }
 
-    /** Each one's figures, read with the (subscription, status) index: their cost grows with the backlog only. */
+    /**
+     * Each one's figures, read with the (subscription, status) index and at most the count limit of rows per query:
+     * counting a backlog of hundreds of thousands row by row took HSQLDB's row cache from the writer (acks stalled).
+     */
     public Map<String, Figures> figures(Collection<String> subscriptions) throws SQLException {
         Map<String, Figures> figures = new LinkedHashMap<>();
         for (String subscription : subscriptions) {
@@ -250,11 +257,12 @@ public final class InboxHistory {
 
     private Figures figures(String subscription) throws SQLException {
         Figures pending = query("SELECT COUNT(*), SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), MIN(event_id) "
-                + "FROM hb_delivery WHERE subscription = ? AND status = 'pending'", List.of(subscription),
+                + "FROM (SELECT attempts, event_id FROM hb_delivery WHERE subscription = ? AND status = 'pending' "
+                + "ORDER BY next_attempt_at LIMIT ?) p", List.of(subscription, countLimit),
                 rs -> new Figures(rs.getLong(1), rs.getLong(2), 0,
                         rs.getString(3) == null ? null : EventIds.time(rs.getString(3)))).get(0);
-        long dead = query("SELECT COUNT(*) FROM hb_delivery WHERE subscription = ? AND status = 'dead'",
-                List.of(subscription), rs -> rs.getLong(1)).get(0);
+        long dead = query("SELECT COUNT(*) FROM (SELECT 1 FROM hb_delivery WHERE subscription = ? AND status = 'dead' "
+                + "LIMIT ?) d", List.of(subscription, countLimit), rs -> rs.getLong(1)).get(0);
         return new Figures(pending.pending(), pending.retrying(), dead, pending.oldestPendingReceivedAt());
     }
 
