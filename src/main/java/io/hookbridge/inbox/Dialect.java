@@ -14,7 +14,7 @@ enum Dialect {
     HSQLDB("hsqldb", "", false),
     POSTGRESQL("postgresql", " FOR UPDATE SKIP LOCKED", true);
 
-    /** The folder of this database's migrations under {@code db/migration}. */
+    /** The folder of this database's own migrations under {@code db/migration} (beside {@code common}). */
     final String migrations;
     /**
      * Appended to a query that takes row locks (claims, subscription outcome times): rows another instance has

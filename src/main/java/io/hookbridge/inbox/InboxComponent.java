@@ -108,10 +108,11 @@ public class InboxComponent extends DefaultComponent {
         if (dialect == Dialect.HSQLDB) {
             tuneHsqldb();
         }
-        // the schema is created and upgraded by versioned migrations, one folder per database vendor; several
-        // instances starting at once on one PostgreSQL are serialised by Flyway's own lock
+        // the schema is created and upgraded by versioned migrations: in standard SQL in common/, else one folder per
+        // database vendor; several instances starting at once on one PostgreSQL are serialised by Flyway's own lock
         Flyway.configure(getClass().getClassLoader()).dataSource(dataSource)
-                .locations("classpath:db/migration/" + dialect.migrations).table("hb_schema_history")
+                .locations("classpath:db/migration/common", "classpath:db/migration/" + dialect.migrations)
+                .table("hb_schema_history")
                 .load().migrate();
         metrics = InboxMetrics.of(getCamelContext());
         String instance = property("hookbridge.instance-id", ManagementFactory.getRuntimeMXBean().getName());
