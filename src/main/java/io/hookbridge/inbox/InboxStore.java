@@ -40,7 +40,6 @@ public final class InboxStore implements AutoCloseable {
     private static final int MAX_ERROR = 2000;
 
     private final DataSource dataSource;
-    private final Dialect dialect;
     private final String instance;
     private final GroupCommit writer;
     private final Clock clock;
@@ -53,7 +52,6 @@ public final class InboxStore implements AutoCloseable {
     /** {@code instance} names this process in the attempt log (several may share a PostgreSQL store). */
     InboxStore(DataSource dataSource, Dialect dialect, String instance, GroupCommit.Observer observer, Clock clock) {
         this.dataSource = dataSource;
-        this.dialect = dialect;
         this.instance = instance;
         this.writer = new GroupCommit(dataSource, 512, 10_000, observer);
         this.clock = clock;
