@@ -23,9 +23,6 @@ final class Retention {
 
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
     private static final String PREFIX = "hookbridge.retention.";
-    /** Batches per run at most: a large backlog of old events is worked off over several runs. */
-    private static final int MAX_BATCHES = 50;
-
     record Keep(Duration delivered, Duration dead) {
     }
 
@@ -90,16 +87,19 @@ final class Retention {
         }
     }
 
+    /**
+     * Purges batch after batch until what is due is gone. No cap per run: a cap (it was 50 batches) also capped the
+     * rate at which a busy gateway can shed old events (10,000 a minute), and its store grew without end above it.
+     * Ingest is not held up: each batch is one short job among the writer's others.
+     */
     private int purge(InboxStore store, long now, Keep keep, String source) throws Exception {
         int total = 0;
-        for (int i = 0; i < MAX_BATCHES; i++) {
-            int n = store.purge(now - keep.delivered().toMillis(), now - keep.dead().toMillis(), source,
-                    bySource.keySet(), batch).get(60, TimeUnit.SECONDS);
+        int n;
+        do {
+            n = store.purge(now - keep.delivered().toMillis(), now - keep.dead().toMillis(), source, bySource.keySet(),
+                    batch).get(60, TimeUnit.SECONDS);
             total += n;
-            if (n < batch) {
-                break;
-            }
-        }
+        } while (n == batch);
         return total;
     }
 }
