@@ -35,7 +35,11 @@ export BODY SIGNATURE RUN_ID=$(date +%s%N) DELAY_MS=$((1000 * CONNECTIONS / RATE
 (cd "$WORK" && exec java -Xmx512m ${JAVA_OPTS:-} -Dcamel.server.port=$PORT -Dcamel.management.enabled=false \
   -jar "$JAR" > gateway.log 2>&1) &
 PID=$!
-for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/admin/subscriptions" && break; sleep 0.2; done
+# ready when the webhook route answers (401 to an unsigned post): the admin routes start before it
+for _ in $(seq 1 100); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/webhooks/github")" = 401 ] && break
+  sleep 0.2
+done
 
 wrk -t1 -c$CONNECTIONS -d$((MINUTES * 60))s -s bench/github.lua "http://127.0.0.1:$PORT/webhooks/github" \
   > "$WORK/wrk.out" &
