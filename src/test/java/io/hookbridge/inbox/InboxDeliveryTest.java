@@ -11,6 +11,7 @@ import java.util.Map;
 import io.hookbridge.Hookbridge;
 import io.hookbridge.testing.FaultyDestination;
 import io.hookbridge.testing.MutableClock;
+import io.hookbridge.testing.Postgres;
 import io.hookbridge.testing.Receiver;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -61,7 +62,7 @@ class InboxDeliveryTest {
         Hookbridge.install(c); // as camel-main does: a route's redelivery policy re-runs a Kamelet sink as a whole
         c.getComponent("inbox", InboxComponent.class).setClock(clock);
         c.getPropertiesComponent().addInitialProperty("hookbridge.datasource.url",
-                "jdbc:hsqldb:file:" + dir.resolve("db"));
+                Postgres.storeUrl(dir.resolve("db")));
         c.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

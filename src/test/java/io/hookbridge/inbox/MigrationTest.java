@@ -79,7 +79,7 @@ class MigrationTest {
     /** The database {@link Gateway#start} will use for {@link #dir}. */
     private DataSource hsqldb() {
         JDBCDataSource ds = new JDBCDataSource();
-        ds.setUrl("jdbc:hsqldb:file:" + dir.resolve("hookbridge") + ";hsqldb.lock_file=false");
+        ds.setUrl(Postgres.storeUrl(dir) + ";hsqldb.lock_file=false");
         ds.setUser("SA");
         ds.setPassword("");
         return ds;
@@ -87,7 +87,7 @@ class MigrationTest {
 
     private DataSource postgres() {
         PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(Postgres.database("hbtest_", dir.toAbsolutePath().toString()));
+        ds.setURL(Postgres.storeUrl(dir));
         return ds;
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import io.hookbridge.testing.Postgres;
 import io.hookbridge.testing.Receiver;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -55,7 +56,7 @@ class RetentionTest {
     void start(Map<String, String> properties) throws Exception {
         context = new DefaultCamelContext();
         context.getPropertiesComponent().addInitialProperty("hookbridge.datasource.url",
-                "jdbc:hsqldb:file:" + dir.resolve("db"));
+                Postgres.storeUrl(dir.resolve("db")));
         properties.forEach(context.getPropertiesComponent()::addInitialProperty);
         context.addRoutes(new RouteBuilder() {
             @Override
@@ -138,6 +139,19 @@ class RetentionTest {
         assertThat(kept(pending)).as("a pending delivery is never purged").isTrue();
         assertThat(store().delivery(pending, "flaky").status()).isEqualTo("pending");
         assertThat(retention.purged()).as("stripe, its late redelivery, delivered, dead").isEqualTo(4);
+    }
+
+    @Test
+    void oneRunPurgesEverythingDueHoweverManyBatchesThatTakes() throws Exception {
+        // a cap on batches per run capped how fast a busy gateway could shed old events: its store grew without end
+        start(Map.of("hookbridge.retention.interval", "1h", "hookbridge.retention.batch", "1"));
+        for (int i = 0; i < 60; i++) {
+            send("github", "push");
+        }
+        Retention retention = Retention.from(context.getPropertiesComponent());
+        retention.run(store(), System.currentTimeMillis() + 8 * DAY);
+        assertThat(retention.purged()).isEqualTo(60);
+        assertThat(store().countEvents("events")).isZero();
     }
 
     @Test

@@ -39,9 +39,7 @@ public final class Gateway implements AutoCloseable {
         all.put("camel.server.host", "127.0.0.1");
         all.put("camel.management.enabled", "false");
         all.put("camel.main.shutdown-timeout", "5");
-        all.put("hookbridge.datasource.url", Postgres.selected()
-                ? Postgres.database("hbtest_", dataDir.toAbsolutePath().toString())
-                : "jdbc:hsqldb:file:" + dataDir.resolve("hookbridge"));
+        all.put("hookbridge.datasource.url", Postgres.storeUrl(dataDir));
         all.putAll(properties);
         Main main = Hookbridge.main();
         all.forEach(main::addOverrideProperty);

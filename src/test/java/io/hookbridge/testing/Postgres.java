@@ -1,6 +1,7 @@
 package io.hookbridge.testing;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,6 +32,15 @@ public final class Postgres {
     /** Whether this test run keeps the inbox of every {@link Gateway} on PostgreSQL ({@code -Dhookbridge.test.store=postgresql}). */
     public static boolean selected() {
         return "postgresql".equals(System.getProperty("hookbridge.test.store"));
+    }
+
+    /**
+     * The store of a test's directory: a database of its own on PostgreSQL when the run selects it, else an HSQLDB file
+     * database {@code hookbridge} in that directory.
+     */
+    public static String storeUrl(Path dir) {
+        return selected() ? database("hbtest_", dir.toAbsolutePath().toString())
+                : "jdbc:hsqldb:file:" + dir.resolve("hookbridge");
     }
 
     /** The JDBC URL of a database of that name ({@code prefix} + a digest of {@code key}), created if missing. */
