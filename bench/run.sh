@@ -21,8 +21,7 @@ cp bench/routes.yaml "$WORK/routes/"
 echo "github.secret = $SECRET" > "$WORK/application.properties"
 
 # a 1 KB push payload
-BODY=$(printf '{"ref":"refs/heads/main","repository":{"full_name":"acme/widgets"},"pusher":{"name":"bench"},"head_commit":{"message":"%s"}}' "$(head -c 880 /dev/zero | tr '\0' 'x')")
-SIGNATURE="sha256=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET" | awk '{print $NF}')"
+. bench/github-push.sh # BODY and SIGNATURE
 export BODY SIGNATURE
 
 (cd "$WORK" && exec java -Xmx512m ${JAVA_OPTS:-} -Dcamel.server.port=$PORT -Dcamel.management.enabled=false \

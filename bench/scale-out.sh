@@ -25,8 +25,7 @@ mkdir -p "$WORK/routes"
 cp bench/routes.yaml "$WORK/routes/"
 echo "github.secret = $SECRET" > "$WORK/application.properties"
 
-BODY=$(printf '{"ref":"refs/heads/main","repository":{"full_name":"acme/widgets"},"pusher":{"name":"bench"},"head_commit":{"message":"%s"}}' "$(head -c 880 /dev/zero | tr '\0' 'x')")
-SIGNATURE="sha256=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET" | awk '{print $NF}')"
+. bench/github-push.sh # BODY and SIGNATURE
 export BODY SIGNATURE
 
 fresh_pg_database() { # a new, empty database for each case

@@ -28,8 +28,7 @@ hookbridge.retention.interval = 30s
 hookbridge.egress.allow = 127.0.0.1/32
 PROPS
 
-BODY=$(printf '{"ref":"refs/heads/main","repository":{"full_name":"acme/widgets"},"pusher":{"name":"soak"},"head_commit":{"message":"%s"}}' "$(head -c 880 /dev/zero | tr '\0' 'x')")
-SIGNATURE="sha256=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET" | awk '{print $NF}')"
+. bench/github-push.sh # BODY and SIGNATURE
 export BODY SIGNATURE RUN_ID=$(date +%s%N) DELAY_MS=$((1000 * CONNECTIONS / RATE))
 
 (cd "$WORK" && exec java -Xmx512m ${JAVA_OPTS:-} -Dcamel.server.port=$PORT -Dcamel.management.enabled=false \

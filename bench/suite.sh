@@ -115,8 +115,7 @@ CP=$JAR:$WORK/classes
 CLK_TCK=$(getconf CLK_TCK)
 
 # the 1 KB push payload and its signature, as bench/run.sh
-BODY=$(printf '{"ref":"refs/heads/main","repository":{"full_name":"acme/widgets"},"pusher":{"name":"bench"},"head_commit":{"message":"%s"}}' "$(head -c 880 /dev/zero | tr '\0' 'x')")
-SIGNATURE="sha256=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET" | awk '{print $NF}')"
+. bench/github-push.sh # BODY and SIGNATURE
 export BODY SIGNATURE
 
 # --- measuring ---------------------------------------------------------------------------------------------------------
