@@ -14,6 +14,7 @@ import io.hookbridge.inbox.InboxHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.http.HttpMethods;
 
 /**
  * Prepares an outbound webhook request the Standard Webhooks way: {@code webhook-id} (the event id, the same on every
@@ -26,7 +27,7 @@ public class WebhookRequest implements Processor {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private byte[] key;
-    private String method = "POST";
+    private HttpMethods method = HttpMethods.POST;
     private String authorization;
     private String username;
     private String password;
@@ -49,6 +50,7 @@ public class WebhookRequest implements Processor {
         // nothing of the event's headers goes out; Camel's redelivery count stays, or a route's redelivery policy
         // would count from zero on every try and never give up
         m.removeHeaders("*", "CamelRedeliver*");
+        // the enum, not its name: the HTTP producer would look up a converter from the String on every request
         m.setHeader(Exchange.HTTP_METHOD, method);
         m.setHeader(Exchange.CONTENT_TYPE, contentType == null ? "application/json" : contentType);
         m.setHeader("webhook-id", id);
@@ -91,7 +93,8 @@ public class WebhookRequest implements Processor {
 
     /** POST (default), PUT or PATCH. */
     public void setMethod(String method) {
-        this.method = method == null || method.isBlank() ? "POST" : method.trim().toUpperCase(java.util.Locale.ROOT);
+        this.method = method == null || method.isBlank() ? HttpMethods.POST
+                : HttpMethods.valueOf(method.trim().toUpperCase(java.util.Locale.ROOT));
     }
 
     /** HTTP Basic authentication: the user name (with {@link #setPassword}). */
