@@ -18,9 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit: one writer thread runs every write of the inbox in batches, one transaction and one commit (one disk
+ * Group commit: one writer thread runs the writes queued to it in batches, one transaction and one commit (one disk
  * sync) per batch. Writers that arrive while a commit is under way share the next one, so the cost of the sync is
  * spread over all concurrent requests instead of being paid by each. No timer: whatever is queued is committed at once.
+ * The inbox has two, each with its own connection: one for ingest, whose commits the providers wait for, and one for
+ * the delivery bookkeeping, so that an ingest never queues behind attempt records, claims or purges.
  * <p>
  * A batch that fails is rolled back and its jobs run again one by one, so one bad job fails alone.
  */
@@ -82,12 +84,13 @@ final class GroupCommit implements AutoCloseable {
     private volatile boolean running = true;
     private Transaction tx;
 
-    GroupCommit(DataSource dataSource, int maxBatch, int maxQueued, Observer observer) {
+    /** {@code name} names the writer thread ({@code hookbridge-inbox-NAME}). */
+    GroupCommit(String name, DataSource dataSource, int maxBatch, int maxQueued, Observer observer) {
         this.dataSource = dataSource;
         this.observer = observer;
         this.maxBatch = maxBatch;
         this.queue = new ArrayBlockingQueue<>(maxQueued);
-        this.thread = new Thread(this::loop, "hookbridge-inbox-writer");
+        this.thread = new Thread(this::loop, "hookbridge-inbox-" + name);
         this.thread.setDaemon(true);
         this.thread.start();
     }

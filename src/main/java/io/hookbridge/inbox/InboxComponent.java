@@ -116,7 +116,7 @@ public class InboxComponent extends DefaultComponent {
                 .load().migrate();
         metrics = InboxMetrics.of(getCamelContext());
         String instance = property("hookbridge.instance-id", ManagementFactory.getRuntimeMXBean().getName());
-        store = new InboxStore(dataSource, dialect, instance, metrics::commit, clock);
+        store = new InboxStore(dataSource, dialect, exclusive, instance, metrics, clock);
         long backlogThreshold = Long.parseLong(property("hookbridge.health.backlog-threshold", "10000"));
         // the figures count at least one delivery past the threshold, so that the health check sees it crossed
         int countLimit = (int) Math.max(backlogThreshold + 1,

@@ -29,11 +29,14 @@ import org.slf4j.MDC;
 
 /**
  * A durable subscription to an inbox: the route that consumes {@code inbox:NAME}, named by its route id. It gets the
- * events its inbox stores in memory right after their commit, and polls the database for what memory does not hold:
- * deliveries left over from before a restart, retries that fell due, and overflow when it is busy.
+ * events its inbox stores in memory right after their commit, and claims from the database what memory does not hold:
+ * deliveries left over from before a restart, retries that fell due, and the overflow of a burst.
  * <p>
- * Each subscription has its own worker threads ({@code concurrency}) and bounded queue ({@code bufferSize}, and at
- * most {@link #BUFFERED_BYTES} of bodies held in memory), so a slow or dead destination only ever holds up itself.
+ * Each subscription has its own worker threads ({@code concurrency}) and holds at most {@code bufferSize} deliveries
+ * (and {@link #BUFFERED_BYTES} of bodies) in memory, so a slow or dead destination only ever holds up itself. A worker
+ * never waits for the database: it hands the attempt's outcome to the store, which writes it with the others of its
+ * commit, and takes the next delivery. When a burst overflows to the database, the subscription claims the overflow as
+ * soon as half its room is free again, so a backlog drains at the speed of the destination.
  */
 public class InboxConsumer extends DefaultConsumer {
 
@@ -45,11 +48,21 @@ public class InboxConsumer extends DefaultConsumer {
 
     private final InboxEndpoint endpoint;
     private final RetrySchedule schedule;
-    private final BlockingQueue<Delivery> queue;
-    /** Deliveries queued or running here: the poll never hands out one of these twice. */
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final BlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
+    /**
+     * Deliveries held here: queued, being attempted, or attempted with the outcome not yet written. A poll never hands
+     * out one of these twice, and their number is what {@code bufferSize} bounds.
+     */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
     private final AtomicLong bufferedBytes = new AtomicLong();
     private final AtomicBoolean polling = new AtomicBoolean();
+    private final AtomicBoolean pollQueued = new AtomicBoolean();
+    /**
+     * Counts the events stored for this subscription without being handed over in memory; {@link #claimedUpTo} is the
+     * count as of the last poll that found no more due deliveries. While they differ, a backlog waits in the store.
+     */
+    private final AtomicLong overflowed = new AtomicLong(1); // at start: whatever was left in the store
+    private volatile long claimedUpTo;
     private String subscription;
     private ExecutorService workers;
     private ScheduledFuture<?> poller;
@@ -59,7 +72,6 @@ public class InboxConsumer extends DefaultConsumer {
         super(endpoint, processor);
         this.endpoint = endpoint;
         this.schedule = RetrySchedule.parse(endpoint.getRetrySchedule());
-        this.queue = new LinkedBlockingQueue<>(endpoint.getBufferSize());
     }
 
     public String getSubscription() {
@@ -118,39 +130,47 @@ public class InboxConsumer extends DefaultConsumer {
     }
 
     /**
-     * Whether a delivery of an event with a body of that size, handed over in memory now, would be queued here (the
-     * producer then leases it for this instance).
+     * Whether a delivery of an event with a body of that size, handed over in memory now, would be taken (the producer
+     * then leases it for this instance).
      */
     boolean isAccepting(int bodySize) {
-        return isRunAllowed() && !paused && queue.remainingCapacity() > 0
+        return isRunAllowed() && !paused && held.size() < endpoint.getBufferSize()
                 && bufferedBytes.get() + bodySize <= BUFFERED_BYTES;
     }
 
-    /** Hands over a delivery stored a moment ago; if it cannot be queued now, it goes back to the database. */
+    /** Hands over a delivery stored (and leased for this instance) a moment ago. */
     void offer(Delivery delivery) {
-        enqueue(delivery, true);
+        take(delivery);
     }
 
-    private void enqueue(Delivery delivery, boolean leasedForUs) {
-        String id = delivery.eventId();
-        if (!inFlight.add(id)) {
+    /** An event was stored for this subscription without being handed over: it waits in the store for a claim. */
+    void overflowed() {
+        overflowed.incrementAndGet();
+    }
+
+    private boolean backlogInStore() {
+        return overflowed.get() != claimedUpTo;
+    }
+
+    /** Takes a delivery leased for this instance; one already held here, or taken while stopping, goes back. */
+    private void take(Delivery delivery) {
+        if (!held.add(delivery.eventId())) {
             // being worked on here already (a poll raced a finishing attempt): give back the lease just taken, so
             // that the delivery is not left waiting for it to expire
-            endpoint.getComponent().getStore().release(subscription, List.of(id));
+            endpoint.getComponent().getStore().release(subscription, List.of(delivery.eventId()));
             return;
         }
-        long bytes = delivery.bodySize();
-        bufferedBytes.addAndGet(bytes);
-        if (!isRunAllowed() || !queue.offer(delivery)) {
+        bufferedBytes.addAndGet(delivery.bodySize());
+        if (!isRunAllowed()) {
             forget(delivery);
-            if (leasedForUs) {
-                endpoint.getComponent().getStore().release(subscription, List.of(id));
-            }
+            endpoint.getComponent().getStore().release(subscription, List.of(delivery.eventId()));
+            return;
         }
+        queue.add(delivery);
     }
 
     private void forget(Delivery delivery) {
-        inFlight.remove(delivery.eventId());
+        held.remove(delivery.eventId());
         bufferedBytes.addAndGet(-delivery.bodySize());
     }
 
@@ -160,7 +180,7 @@ public class InboxConsumer extends DefaultConsumer {
                 .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         paused = pause;
         if (!pause) {
-            endpoint.getComponent().getScheduler().execute(this::poll);
+            pollSoon();
         }
     }
 
@@ -169,13 +189,23 @@ public class InboxConsumer extends DefaultConsumer {
         poll();
     }
 
+    /** Polls on the poller thread as soon as it is free; at most one such poll waits at a time. */
+    private void pollSoon() {
+        if (pollQueued.compareAndSet(false, true)) {
+            endpoint.getComponent().getScheduler().execute(() -> {
+                pollQueued.set(false);
+                poll();
+            });
+        }
+    }
+
     private Clock clock() {
         return endpoint.getComponent().getClock();
     }
 
     /**
-     * Claims what is due, and learns whether the subscription is paused: with a shared store, another instance may
-     * have paused or resumed it.
+     * Claims what is due, as much as there is room for, and learns whether the subscription is paused: with a shared
+     * store, another instance may have paused or resumed it.
      */
     private void poll() {
         if (!isRunAllowed() || !polling.compareAndSet(false, true)) {
@@ -183,11 +213,16 @@ public class InboxConsumer extends DefaultConsumer {
         }
         try {
             long now = clock().millis();
+            long overflowSeen = overflowed.get();
+            int room = Math.max(0, endpoint.getBufferSize() - held.size());
             InboxStore.Claim claim = endpoint.getComponent().getStore()
-                    .claimDue(subscription, now, queue.remainingCapacity(), now + endpoint.getComponent().getLeaseTime())
+                    .claimDue(subscription, now, room, now + endpoint.getComponent().getLeaseTime(), held)
                     .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             paused = claim.paused();
-            claim.due().forEach(d -> enqueue(d, true));
+            claim.due().forEach(this::take);
+            if (!paused && room > 0 && claim.due().size() < room) {
+                claimedUpTo = overflowSeen; // nothing more was due: what overflowed since is left for the next poll
+            }
         } catch (Throwable e) {
             // never let an exception end the scheduled polling: the next poll tries again
             LOG.warn("Subscription {}: polling for due deliveries failed: {}", subscription, e.toString());
@@ -196,8 +231,13 @@ public class InboxConsumer extends DefaultConsumer {
         }
     }
 
-    /** One worker thread: takes deliveries until the subscription stops. */
+    /**
+     * One worker thread: takes deliveries until the subscription stops. It runs below the normal priority, so that
+     * when the machine is saturated the threads answering providers get the CPU first: a burst waits in the store
+     * while the 202s stay fast (the OS honours it with {@code -XX:ThreadPriorityPolicy=1}, see bin/jvm.options).
+     */
     private void work() {
+        Thread.currentThread().setPriority(Thread.MIN_PRIORITY);
         while (isRunAllowed()) {
             Delivery delivery;
             try {
@@ -213,11 +253,10 @@ public class InboxConsumer extends DefaultConsumer {
                 try {
                     deliver(delivery);
                 } catch (Throwable e) {
-                    // the outcome could not be stored: the lease runs out and the delivery is tried again
-                    LOG.error("Subscription {}: could not record the attempt on event {}", subscription,
-                            delivery.eventId(), e);
+                    // the outcome cannot be stored: the lease runs out and the delivery is tried again
+                    LOG.error("Subscription {}: could not attempt event {}", subscription, delivery.eventId(), e);
+                    done(delivery);
                 } finally {
-                    forget(delivery);
                     MDC.remove("eventId");
                     MDC.remove("subscription");
                 }
@@ -225,15 +264,24 @@ public class InboxConsumer extends DefaultConsumer {
         }
     }
 
+    /** A delivery leaves this subscription's hands; room for the backlog, if one waits in the store. */
+    private void done(Delivery delivery) {
+        forget(delivery);
+        if (backlogInStore() && held.size() <= endpoint.getBufferSize() / 2) {
+            pollSoon();
+        }
+    }
+
     private void deliver(Delivery delivery) throws Exception {
         InboxStore store = endpoint.getComponent().getStore();
         if (paused) {
-            store.release(subscription, List.of(delivery.eventId())).get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            store.release(subscription, List.of(delivery.eventId())).whenComplete((ok, e) -> forget(delivery));
             return;
         }
         Event event = delivery.event() != null ? delivery.event() : store.event(delivery.eventId());
         if (event == null) {
             LOG.warn("Subscription {}: event {} is gone from the store", subscription, delivery.eventId());
+            done(delivery);
             return;
         }
         long started = clock().millis();
@@ -278,8 +326,11 @@ public class InboxConsumer extends DefaultConsumer {
         m.setBody(e.body());
     }
 
-    private void record(Delivery d, long started, long finished, AttemptResult result, long receivedAt)
-            throws Exception {
+    /**
+     * Decides what the attempt means for the delivery, tells the metrics and the log (one line for a failure, none
+     * for a success unless DEBUG is on), and hands the outcome to the store without waiting for it to be written.
+     */
+    private void record(Delivery d, long started, long finished, AttemptResult result, long receivedAt) {
         int attempt = d.attempts() + 1;
         String status = InboxStore.PENDING;
         long next = finished;
@@ -300,22 +351,14 @@ public class InboxConsumer extends DefaultConsumer {
                 }
             }
         }
-        boolean latest = endpoint.getComponent().getStore()
-                .recordAttempt(d, started, finished - started, result, status, next)
-                .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        if (!latest) {
-            LOG.warn("Event {} to {}: attempt {} finished after a newer one; its outcome ({}) is not recorded",
-                    d.eventId(), subscription, attempt, result.verdict());
-            return;
-        }
         // counted as it ends: a failure that exhausts the schedule is a dead delivery, not a retry
         endpoint.getComponent().getMetrics().attempt(subscription,
                 InboxStore.DEAD.equals(status) ? Verdict.DEAD : result.verdict(), finished - started,
                 finished - receivedAt);
         switch (result.verdict()) {
-            case DELIVERED -> LOG.info("Event {} delivered to {} (attempt {}, {}, {} ms)", d.eventId(), subscription,
+            case DELIVERED -> LOG.debug("Event {} delivered to {} (attempt {}, {}, {} ms)", d.eventId(), subscription,
                     attempt, result.status() == null ? "done" : "HTTP " + result.status(), finished - started);
-            case FILTERED -> LOG.info("Event {} filtered out by {}", d.eventId(), subscription);
+            case FILTERED -> LOG.debug("Event {} filtered out by {}", d.eventId(), subscription);
             case PAUSE -> {
                 paused = true;
                 LOG.warn("Subscription {} paused: the destination answered {} on event {}; its deliveries are kept "
@@ -325,6 +368,17 @@ public class InboxConsumer extends DefaultConsumer {
                     result.error(), InboxStore.DEAD.equals(status)
                             ? "delivery is dead" : "next attempt at " + Instant.ofEpochMilli(next));
         }
+        endpoint.getComponent().getStore().recordAttempt(d, started, finished - started, result, status, next)
+                .whenComplete((latest, failure) -> {
+                    if (failure != null) {
+                        LOG.error("Subscription {}: could not record attempt {} on event {}; it is made again once "
+                                + "its lease expires: {}", subscription, attempt, d.eventId(), failure.toString());
+                    } else if (!latest) {
+                        LOG.warn("Event {} to {}: attempt {} finished after a newer one; its outcome ({}) is not "
+                                + "recorded", d.eventId(), subscription, attempt, result.verdict());
+                    }
+                    done(d);
+                });
     }
 
     @Override

@@ -1,7 +1,8 @@
 package io.hookbridge.inbox;
 
 import java.time.Clock;
-import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -29,15 +30,30 @@ public final class InboxMetrics {
     private final MeterRegistry registry;
     private final Map<String, Figures> figures = new ConcurrentHashMap<>();
     private volatile Clock clock = Clock.systemUTC();
-    private final Timer commits;
-    private final DistributionSummary batches;
+    /** Each subscription's meters, looked up once: a registry lookup per attempt costs more than the recording. */
+    private final Map<String, SubscriptionMeters> subscriptions = new ConcurrentHashMap<>();
+    private final Map<List<String>, Counter> received = new ConcurrentHashMap<>();
 
     private InboxMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.commits = Timer.builder("hookbridge.store.commit").description("Group commits: one transaction, one sync")
-                .publishPercentileHistogram().register(registry);
-        this.batches = DistributionSummary.builder("hookbridge.store.commit.batch")
-                .description("Writes shared by one commit").register(registry);
+    }
+
+    /** The meters of one subscription. */
+    private final class SubscriptionMeters {
+        final Map<Verdict, Counter> attempts = new EnumMap<>(Verdict.class);
+        final Timer duration;
+        final Timer latency;
+
+        SubscriptionMeters(String subscription) {
+            for (Verdict v : Verdict.values()) {
+                attempts.put(v, Counter.builder("hookbridge.deliveries").description("Delivery attempts by outcome")
+                        .tag("subscription", subscription).tag("outcome", v.name().toLowerCase()).register(registry));
+            }
+            duration = Timer.builder("hookbridge.attempt.duration").description("How long one attempt took")
+                    .tag("subscription", subscription).publishPercentileHistogram().register(registry);
+            latency = Timer.builder("hookbridge.delivery.latency").description("From receipt to delivery")
+                    .tag("subscription", subscription).publishPercentileHistogram().register(registry);
+        }
     }
 
     /** The metrics of a CamelContext, created on first use. */
@@ -53,29 +69,33 @@ public final class InboxMetrics {
 
     /** An event a source received: accepted, duplicate, or rejected (with the reason: the HTTP status). */
     public void received(String source, String outcome, String reason) {
-        Counter.builder("hookbridge.events.received").description("Events received by the sources")
-                .tag("source", source == null ? "" : source).tag("outcome", outcome).tag("reason", reason == null ? "" : reason)
-                .register(registry).increment();
+        String s = source == null ? "" : source;
+        String r = reason == null ? "" : reason;
+        received.computeIfAbsent(List.of(s, outcome, r), k -> Counter.builder("hookbridge.events.received")
+                .description("Events received by the sources").tag("source", s).tag("outcome", outcome).tag("reason", r)
+                .register(registry)).increment();
     }
 
     /** One delivery attempt and its outcome; for a delivery, also how long after its receipt it arrived. */
     void attempt(String subscription, Verdict verdict, long durationMs, long sinceReceiptMs) {
-        String outcome = verdict.name().toLowerCase();
-        Counter.builder("hookbridge.deliveries").description("Delivery attempts by outcome")
-                .tag("subscription", subscription).tag("outcome", outcome).register(registry).increment();
-        Timer.builder("hookbridge.attempt.duration").description("How long one attempt took")
-                .tag("subscription", subscription).publishPercentileHistogram()
-                .register(registry).record(durationMs, TimeUnit.MILLISECONDS);
+        SubscriptionMeters meters = subscriptions.computeIfAbsent(subscription, SubscriptionMeters::new);
+        meters.attempts.get(verdict).increment();
+        meters.duration.record(durationMs, TimeUnit.MILLISECONDS);
         if (verdict == Verdict.DELIVERED) {
-            Timer.builder("hookbridge.delivery.latency").description("From receipt to delivery")
-                    .tag("subscription", subscription).publishPercentileHistogram()
-                    .register(registry).record(Duration.ofMillis(Math.max(0, sinceReceiptMs)));
+            meters.latency.record(Math.max(0, sinceReceiptMs), TimeUnit.MILLISECONDS);
         }
     }
 
-    void commit(long nanos, int batchSize) {
-        commits.record(nanos, TimeUnit.NANOSECONDS);
-        batches.record(batchSize);
+    /** Records the commits of one of the store's writers ({@code ingest} or {@code bookkeeping}). */
+    GroupCommit.Observer commitObserver(String writer) {
+        Timer commits = Timer.builder("hookbridge.store.commit").description("Group commits: one transaction, one sync")
+                .tag("writer", writer).publishPercentileHistogram().register(registry);
+        DistributionSummary batches = DistributionSummary.builder("hookbridge.store.commit.batch")
+                .description("Writes shared by one commit").tag("writer", writer).register(registry);
+        return (nanos, jobs) -> {
+            commits.record(nanos, TimeUnit.NANOSECONDS);
+            batches.record(jobs);
+        };
     }
 
     /** Replaces the per-subscription figures the gauges report; ages are measured on {@code clock}. */

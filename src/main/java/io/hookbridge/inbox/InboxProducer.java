@@ -7,28 +7,37 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.support.DefaultProducer;
+import org.apache.camel.support.DefaultAsyncProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code to: inbox:NAME}: stores the event and one delivery per subscription, and returns only once that is committed
- * and synced (the calling thread waits for its group commit). The reply is the receipt a provider gets:
- * {@code 202 {"id": ...}}, or {@code 200 {"id": ..., "duplicate": true}} for an idempotency key seen before; no other
- * header goes back.
+ * {@code to: inbox:NAME}: stores the event and one delivery per subscription, and completes the exchange only once that
+ * is committed and synced. It is asynchronous: the calling thread is not held while the commit is under way; the
+ * exchange continues on the thread its {@link #RESUME_ON} property names (the HTTP sources name their request's event
+ * loop), else on the store's writer. The reply is the receipt a provider gets: {@code 202 {"id": ...}}, or
+ * {@code 200 {"id": ..., "duplicate": true}} for an idempotency key seen before; no other header goes back.
  */
-public class InboxProducer extends DefaultProducer {
+public class InboxProducer extends DefaultAsyncProducer {
 
     /** Longest idempotency key and event type kept as they are; longer keys are hashed, longer types cut. */
     static final int MAX_KEY = 200;
     /** How long a request waits for its commit before the provider is told to retry (GitHub gives up at 10 s). */
     static final long COMMIT_TIMEOUT_SECONDS = 8;
+    /**
+     * Exchange property: an {@link Executor} to continue the exchange on once the event is stored, so that the rest of
+     * the route (and the answer to the provider) does not run on the store's writer thread.
+     */
+    public static final String RESUME_ON = "HookbridgeResumeOn";
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxProducer.class);
 
@@ -40,46 +49,73 @@ public class InboxProducer extends DefaultProducer {
     }
 
     @Override
-    public void process(Exchange exchange) throws Exception {
+    public boolean process(Exchange exchange, AsyncCallback callback) {
         InboxComponent component = endpoint.getComponent();
         long now = component.getClock().millis();
         Message in = exchange.getMessage();
-        byte[] body = in.getBody(byte[].class);
-        Event event = new Event(EventIds.next(now), endpoint.getName(),
-                idempotencyKey(in.getHeader(InboxHeaders.IDEMPOTENCY_KEY, String.class)),
-                cut(in.getHeader(InboxHeaders.EVENT_TYPE, String.class), MAX_KEY),
-                cut(in.getHeader(InboxHeaders.SOURCE, String.class), MAX_KEY),
-                cut(in.getHeader(Exchange.CONTENT_TYPE, String.class), 8192),
-                StoredHeaders.of(in.getHeaders()), body == null ? new byte[0] : body, now);
-
-        List<InboxComponent.Subscriber> subscribers = component.subscribers(endpoint.getName());
+        Event event;
+        List<InboxComponent.Subscriber> subscribers;
         Map<String, Long> leases = new LinkedHashMap<>();
-        for (InboxComponent.Subscriber s : subscribers) {
-            // a lease marks what this instance delivers straight from memory; the rest waits for a poll
-            boolean inMemory = s.consumer() != null && s.consumer().isAccepting(event.body().length);
-            leases.put(s.name(), inMemory ? now + component.getLeaseTime() : null);
-        }
-        IngestResult result;
         try {
-            result = component.getStore().ingest(event, leases).get(COMMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new InboxUnavailableException(endpoint.getName(), e.getCause());
-        } catch (TimeoutException e) {
-            // it may still commit: the provider's retry then finds it by its idempotency key
-            throw new InboxUnavailableException(endpoint.getName(), e);
+            byte[] body = in.getBody(byte[].class);
+            event = new Event(EventIds.next(now), endpoint.getName(),
+                    idempotencyKey(in.getHeader(InboxHeaders.IDEMPOTENCY_KEY, String.class)),
+                    cut(in.getHeader(InboxHeaders.EVENT_TYPE, String.class), MAX_KEY),
+                    cut(in.getHeader(InboxHeaders.SOURCE, String.class), MAX_KEY),
+                    cut(in.getHeader(Exchange.CONTENT_TYPE, String.class), 8192),
+                    StoredHeaders.of(in.getHeaders()), body == null ? new byte[0] : body, now);
+            subscribers = component.subscribers(endpoint.getName());
+            for (InboxComponent.Subscriber s : subscribers) {
+                // a lease marks what this instance delivers straight from memory; the rest waits for a claim
+                boolean inMemory = s.consumer() != null && s.consumer().isAccepting(event.body().length);
+                leases.put(s.name(), inMemory ? now + component.getLeaseTime() : null);
+            }
+        } catch (Exception e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
         }
-        reply(in, result);
-        component.getMetrics().received(event.source(), result.duplicate() ? "duplicate" : "accepted", null);
+        CompletableFuture<IngestResult> stored = component.getStore().ingest(event, leases)
+                .orTimeout(COMMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Executor resumeOn = exchange.getProperty(RESUME_ON, Executor.class);
+        BiConsumer<IngestResult, Throwable> then = (result, failure) -> {
+            if (failure != null) {
+                // on a timeout it may still commit: the provider's retry then finds it by its idempotency key
+                exchange.setException(new InboxUnavailableException(endpoint.getName(),
+                        failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure));
+            } else {
+                stored(exchange, event, subscribers, leases, result);
+            }
+            callback.done(false);
+        };
+        if (resumeOn != null) {
+            stored.whenCompleteAsync(then, resumeOn);
+        } else {
+            stored.whenComplete(then);
+        }
+        return false;
+    }
+
+    /** The receipt, then the deliveries for this instance's subscribers that have room, straight from memory. */
+    private void stored(Exchange exchange, Event event, List<InboxComponent.Subscriber> subscribers,
+            Map<String, Long> leases, IngestResult result) {
+        reply(exchange.getMessage(), result);
+        endpoint.getComponent().getMetrics().received(event.source(), result.duplicate() ? "duplicate" : "accepted", null);
         if (result.duplicate()) {
             LOG.info("Event {} from {} received again ({}): acknowledged, not stored", result.eventId(), event.source(),
                     event.idempotencyKey());
-        } else {
-            LOG.info("Event {} from {} stored in {} ({}, {} bytes) for {} subscriptions", event.id(), event.source(),
-                    endpoint.getName(), event.type(), event.body().length, leases.size());
-            for (InboxComponent.Subscriber s : subscribers) {
-                if (leases.get(s.name()) != null) {
-                    s.consumer().offer(new Delivery(event.id(), s.name(), 0, 0, event));
-                }
+            return;
+        }
+        LOG.debug("Event {} from {} stored in {} ({}, {} bytes) for {} subscriptions", event.id(), event.source(),
+                endpoint.getName(), event.type(), event.body().length, leases.size());
+        for (InboxComponent.Subscriber s : subscribers) {
+            if (s.consumer() == null) {
+                continue;
+            }
+            if (leases.get(s.name()) != null) {
+                s.consumer().offer(new Delivery(event.id(), s.name(), 0, 0, event));
+            } else {
+                s.consumer().overflowed();
             }
         }
     }

@@ -16,7 +16,12 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashMap;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -24,8 +29,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The inbox tables and every statement run on them. All writes go through {@link GroupCommit}, so concurrent requests
- * share commits; the database is the truth about every event and delivery.
+ * The inbox tables and every statement run on them. Writes go through two {@link GroupCommit} writers, so concurrent
+ * requests share commits: ingest on one, whose commit is what a provider's 202 waits for; the delivery bookkeeping
+ * (attempt records, claims, releases, pauses, replays, purges) on the other, so that an ingest never waits behind it.
+ * The database is the truth about every event and delivery.
  */
 public final class InboxStore implements AutoCloseable {
 
@@ -40,20 +47,32 @@ public final class InboxStore implements AutoCloseable {
     private static final int MAX_ERROR = 2000;
 
     private final DataSource dataSource;
+    private final boolean exclusive;
     private final String instance;
-    private final GroupCommit writer;
+    private final GroupCommit ingestWriter;
+    private final GroupCommit bookkeeping;
     private final Clock clock;
     private final String insertKey;
     private final String selectDue;
     private final String insertSubscription;
     private final String lastSuccess;
     private final String lastFailure;
+    /** Attempt outcomes waiting for the next bookkeeping commit, which writes all of them at once. */
+    private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean outcomeFlushQueued = new AtomicBoolean();
 
-    /** {@code instance} names this process in the attempt log (several may share a PostgreSQL store). */
-    InboxStore(DataSource dataSource, Dialect dialect, String instance, GroupCommit.Observer observer, Clock clock) {
+    /**
+     * {@code instance} names this process in the attempt log (several may share a PostgreSQL store); {@code exclusive}
+     * says that no other process uses the database.
+     */
+    InboxStore(DataSource dataSource, Dialect dialect, boolean exclusive, String instance, InboxMetrics metrics,
+            Clock clock) {
         this.dataSource = dataSource;
+        this.exclusive = exclusive;
         this.instance = instance;
-        this.writer = new GroupCommit(dataSource, 512, 10_000, observer);
+        this.ingestWriter = new GroupCommit("ingest", dataSource, 512, 10_000, metrics.commitObserver("ingest"));
+        this.bookkeeping = new GroupCommit("bookkeeping", dataSource, 512, 10_000,
+                metrics.commitObserver("bookkeeping"));
         this.clock = clock;
         this.insertKey = INSERT_KEY + dialect.ignoreConflict("inbox, idempotency_key");
         this.selectDue = SELECT_DUE + dialect.skipLocked;
@@ -78,7 +97,9 @@ public final class InboxStore implements AutoCloseable {
     private static final String INSERT_ATTEMPT = "INSERT INTO hb_attempt (event_id, subscription, attempt, started_at, "
             + "duration_ms, verdict, http_status, error, response, instance_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE_DELIVERY = "UPDATE hb_delivery SET status = ?, attempts = ?, next_attempt_at = ?, "
-            + "lease_until = NULL, updated_at = ?, last_error = ? WHERE event_id = ? AND subscription = ? AND attempts = ?";
+            + "lease_until = NULL, updated_at = ?, last_error = ?, last_started_at = ?, last_duration_ms = ?, "
+            + "last_http_status = ?, last_response = ?, last_instance_id = ? "
+            + "WHERE event_id = ? AND subscription = ? AND attempts = ?";
     private static final String FIND_SUBSCRIPTION = "SELECT paused_at FROM hb_subscription WHERE id = ?";
     private static final String INSERT_SUBSCRIPTION = "INSERT INTO hb_subscription (id, inbox, created_at) VALUES (?, ?, ?)";
     /**
@@ -99,7 +120,7 @@ public final class InboxStore implements AutoCloseable {
      */
     public CompletableFuture<IngestResult> ingest(Event e, Map<String, Long> leaseUntilBySubscription) {
         String headers = toJson(e.headers());
-        return writer.submit(tx -> {
+        return ingestWriter.submit(tx -> {
             if (e.idempotencyKey() != null) {
                 String first = claimKey(tx, e);
                 if (first != null) {
@@ -124,7 +145,10 @@ public final class InboxStore implements AutoCloseable {
                 delivery.setLong(3, e.receivedAt());
                 setNullableLong(delivery, 4, sub.getValue());
                 delivery.setLong(5, e.receivedAt());
-                delivery.executeUpdate();
+                delivery.addBatch();
+            }
+            if (!leaseUntilBySubscription.isEmpty()) {
+                delivery.executeBatch();
             }
             return new IngestResult(e.id(), false);
         });
@@ -163,13 +187,25 @@ public final class InboxStore implements AutoCloseable {
     }
 
     /**
-     * Claims up to {@code limit} due deliveries of a subscription, oldest first, and leases them until
-     * {@code leaseUntil} so that no poll, of this instance or another, hands them out again meanwhile; nothing if the
-     * subscription is paused. Only ids: bodies are read by the worker that delivers them, so a backlog never sits in
-     * memory.
+     * Claims up to {@code limit} due deliveries of a subscription, oldest first, leaving out those this process
+     * {@code held} already; nothing if the subscription is paused. Only ids: bodies are read by the worker that
+     * delivers them, so a backlog never sits in memory.
+     * <p>
+     * With a store shared by several instances, the claimed deliveries are leased until {@code leaseUntil} (on the
+     * bookkeeping writer, skipping rows another instance is claiming), so that no other instance takes them
+     * meanwhile. With a store this process owns alone, nothing needs writing: what it holds, it knows, and a crash
+     * voids every lease anyway. The claim is then a plain read beside the writers, so draining a backlog costs no
+     * write per delivery.
      */
-    CompletableFuture<Claim> claimDue(String subscription, long now, int limit, long leaseUntil) {
-        return writer.submit(tx -> {
+    CompletableFuture<Claim> claimDue(String subscription, long now, int limit, long leaseUntil, Set<String> held) {
+        if (exclusive) {
+            try {
+                return CompletableFuture.completedFuture(readClaim(subscription, now, limit, held));
+            } catch (SQLException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return bookkeeping.submit(tx -> {
             List<Delivery> due = new ArrayList<>();
             PreparedStatement paused = tx.prepare(FIND_SUBSCRIPTION);
             paused.setString(1, subscription);
@@ -191,101 +227,236 @@ public final class InboxStore implements AutoCloseable {
                     due.add(new Delivery(rs.getString(1), subscription, rs.getInt(2), rs.getInt(3), null));
                 }
             }
-            PreparedStatement lease = tx.prepare(LEASE);
-            for (Delivery d : due) {
-                lease.setLong(1, leaseUntil);
-                lease.setString(2, d.eventId());
-                lease.setString(3, subscription);
-                lease.executeUpdate();
+            if (!due.isEmpty()) {
+                PreparedStatement lease = tx.prepare(LEASE);
+                for (Delivery d : due) {
+                    lease.setLong(1, leaseUntil);
+                    lease.setString(2, d.eventId());
+                    lease.setString(3, subscription);
+                    lease.addBatch();
+                }
+                lease.executeBatch();
             }
             return new Claim(due, false);
         });
     }
 
+    /** A claim without leases: the due deliveries not held already, read on a connection of its own. */
+    private Claim readClaim(String subscription, long now, int limit, Set<String> held) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement paused = c.prepareStatement(FIND_SUBSCRIPTION)) {
+                paused.setString(1, subscription);
+                try (ResultSet rs = paused.executeQuery()) {
+                    if (rs.next() && rs.getObject(1) != null) {
+                        return new Claim(List.of(), true);
+                    }
+                }
+            }
+            List<Delivery> due = new ArrayList<>();
+            if (limit == 0) {
+                return new Claim(due, false);
+            }
+            try (PreparedStatement select = c.prepareStatement(selectDue)) {
+                select.setString(1, subscription);
+                select.setLong(2, now);
+                select.setLong(3, now);
+                select.setInt(4, limit + held.size()); // the held ones come first: they are the oldest
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next() && due.size() < limit) {
+                        if (!held.contains(rs.getString(1))) {
+                            due.add(new Delivery(rs.getString(1), subscription, rs.getInt(2), rs.getInt(3), null));
+                        }
+                    }
+                }
+            }
+            return new Claim(due, false);
+        }
+    }
+
     /** Gives deliveries back without an attempt (this instance cannot work on them now): they are due again. */
     public CompletableFuture<Void> release(String subscription, Collection<String> eventIds) {
-        return writer.submit(tx -> {
+        return bookkeeping.submit(tx -> {
             PreparedStatement release = tx.prepare(LEASE);
             for (String id : eventIds) {
                 release.setNull(1, Types.BIGINT);
                 release.setString(2, id);
                 release.setString(3, subscription);
-                release.executeUpdate();
+                release.addBatch();
             }
+            release.executeBatch();
             return null;
         });
     }
 
     /** Forgets every lease: only for a store this process owns alone, at start-up after a crash. */
     public CompletableFuture<Integer> releaseAllLeases() {
-        return writer.submit(tx -> {
+        return bookkeeping.submit(tx -> {
             try (Statement s = tx.connection().createStatement()) {
                 return s.executeUpdate("UPDATE hb_delivery SET lease_until = NULL WHERE lease_until IS NOT NULL");
             }
         });
     }
 
+    /** One attempt's outcome, waiting to be written with the others of its commit. */
+    private record Outcome(Delivery delivery, long startedAt, long durationMs, AttemptResult result, String status,
+            long nextAttemptAt, CompletableFuture<Boolean> recorded) {
+    }
+
     /**
-     * Records one attempt and its consequence in one transaction: the delivery's new state ({@code status} with
-     * {@code nextAttemptAt} when it stays pending), the attempt log row and, for a 410, the paused subscription.
-     * Returns false, recording nothing, when another attempt was recorded since this one started (e.g. a slow
-     * attempt outlived its lease): the newer word stands.
+     * Records one attempt and its consequence: the delivery's new state ({@code status} with {@code nextAttemptAt}
+     * when it stays pending) with the attempt as its latest, an attempt log row for a failed attempt (the one that
+     * delivers lives in the delivery row alone) and, for a 410, the paused subscription. The future answers false,
+     * recording nothing, when another attempt was recorded since this one started (e.g. a slow attempt outlived its
+     * lease): the newer word stands.
+     * <p>
+     * Nobody waits for it to be on disk: until it is, the delivery stays leased, and if the process dies first the
+     * delivery is simply attempted again (at least once). So outcomes are queued and written together, by one job of
+     * the bookkeeping writer with batched statements, however many workers finish at once.
      */
     public CompletableFuture<Boolean> recordAttempt(Delivery d, long startedAt, long durationMs, AttemptResult result,
             String status, long nextAttemptAt) {
-        int attempt = d.attempts() + 1;
-        String error = truncate(result.error());
-        return writer.submit(tx -> {
-            PreparedStatement update = tx.prepare(UPDATE_DELIVERY);
-            update.setString(1, status);
-            update.setInt(2, attempt);
-            update.setLong(3, nextAttemptAt);
-            update.setLong(4, startedAt + durationMs);
-            update.setString(5, error);
-            update.setString(6, d.eventId());
-            update.setString(7, d.subscription());
-            update.setInt(8, d.attempts());
-            if (update.executeUpdate() == 0) {
-                return false;
+        Outcome outcome = new Outcome(d, startedAt, durationMs, result, status, nextAttemptAt, new CompletableFuture<>());
+        outcomes.add(outcome);
+        if (outcomeFlushQueued.compareAndSet(false, true)) {
+            OutcomeFlush flush = new OutcomeFlush();
+            bookkeeping.submit(flush).whenComplete(flush::complete);
+        }
+        return outcome.recorded();
+    }
+
+    /** Writes the outcomes queued when it runs; it keeps them, should the writer run it again after a rollback. */
+    private final class OutcomeFlush implements GroupCommit.Work<boolean[]> {
+        private List<Outcome> batch;
+
+        @Override
+        public boolean[] run(GroupCommit.Transaction tx) throws SQLException {
+            if (batch == null) {
+                batch = takeOutcomes();
             }
-            PreparedStatement log = tx.prepare(INSERT_ATTEMPT);
-            log.setString(1, d.eventId());
-            log.setString(2, d.subscription());
-            log.setInt(3, attempt);
-            log.setLong(4, startedAt);
-            log.setLong(5, durationMs);
+            return writeOutcomes(tx, batch);
+        }
+
+        void complete(boolean[] latest, Throwable failure) {
+            if (batch == null) {
+                batch = takeOutcomes(); // it never ran: the store is stopping, or its writer is overwhelmed
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                if (failure != null) {
+                    batch.get(i).recorded().completeExceptionally(failure);
+                } else {
+                    batch.get(i).recorded().complete(latest[i]);
+                }
+            }
+        }
+    }
+
+    private List<Outcome> takeOutcomes() {
+        outcomeFlushQueued.set(false); // outcomes queued from now on get a flush of their own
+        List<Outcome> batch = new ArrayList<>();
+        for (Outcome o = outcomes.poll(); o != null; o = outcomes.poll()) {
+            batch.add(o);
+        }
+        return batch;
+    }
+
+    /** The outcomes' delivery updates, attempt rows, subscription outcome times and pauses; which ones were latest. */
+    private boolean[] writeOutcomes(GroupCommit.Transaction tx, List<Outcome> batch) throws SQLException {
+        boolean[] latest = new boolean[batch.size()];
+        if (batch.isEmpty()) {
+            return latest;
+        }
+        PreparedStatement update = tx.prepare(UPDATE_DELIVERY);
+        for (Outcome o : batch) {
+            Delivery d = o.delivery();
+            AttemptResult result = o.result();
+            update.setString(1, o.status());
+            update.setInt(2, d.attempts() + 1);
+            update.setLong(3, o.nextAttemptAt());
+            update.setLong(4, o.startedAt() + o.durationMs());
+            update.setString(5, truncate(result.error()));
+            update.setLong(6, o.startedAt());
+            update.setLong(7, o.durationMs());
+            setNullableInt(update, 8, result.status());
+            update.setString(9, truncate(result.response()));
+            update.setString(10, instance);
+            update.setString(11, d.eventId());
+            update.setString(12, d.subscription());
+            update.setInt(13, d.attempts());
+            update.addBatch();
+        }
+        int[] updated = update.executeBatch();
+        PreparedStatement log = tx.prepare(INSERT_ATTEMPT);
+        boolean logged = false;
+        Map<String, Outcome> lastSuccessBySubscription = new HashMap<>();
+        Map<String, Outcome> lastFailureBySubscription = new HashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            latest[i] = updated[i] != 0;
+            if (!latest[i]) {
+                continue;
+            }
+            Outcome o = batch.get(i);
+            AttemptResult result = o.result();
+            if (result.verdict() == Verdict.DELIVERED) {
+                lastSuccessBySubscription.merge(o.delivery().subscription(), o, InboxStore::later);
+                continue; // the delivery row is its record
+            }
+            if (result.verdict() == Verdict.FILTERED) {
+                continue;
+            }
+            log.setString(1, o.delivery().eventId());
+            log.setString(2, o.delivery().subscription());
+            log.setInt(3, o.delivery().attempts() + 1);
+            log.setLong(4, o.startedAt());
+            log.setLong(5, o.durationMs());
             log.setString(6, result.verdict().name().toLowerCase());
             if (result.status() == null) {
                 log.setNull(7, Types.INTEGER);
             } else {
                 log.setInt(7, result.status());
             }
-            log.setString(8, error);
+            log.setString(8, truncate(result.error()));
             log.setString(9, truncate(result.response()));
             log.setString(10, instance);
-            log.executeUpdate();
-            long finished = startedAt + durationMs;
-            if (result.verdict() == Verdict.DELIVERED) {
-                PreparedStatement success = tx.prepare(lastSuccess);
-                success.setLong(1, finished);
-                success.setString(2, d.subscription());
-                success.setLong(3, finished - LAST_OUTCOME_RESOLUTION_MS);
-                success.executeUpdate();
-            } else if (result.verdict() != Verdict.FILTERED) {
-                PreparedStatement failure = tx.prepare(lastFailure);
-                failure.setLong(1, finished);
-                failure.setString(2, error);
-                failure.setString(3, d.subscription());
-                failure.setLong(4, finished - LAST_OUTCOME_RESOLUTION_MS);
-                failure.executeUpdate();
-            }
+            log.addBatch();
+            logged = true;
+            lastFailureBySubscription.merge(o.delivery().subscription(), o, InboxStore::later);
             if (result.verdict() == Verdict.PAUSE) {
-                updatePause(tx, d.subscription(), finished, error);
+                updatePause(tx, o.delivery().subscription(), o.startedAt() + o.durationMs(), truncate(result.error()));
             }
-            return true;
-        });
+        }
+        if (logged) {
+            log.executeBatch(); // an empty batch is an error to some drivers
+        }
+        for (Outcome o : lastSuccessBySubscription.values()) {
+            long finished = o.startedAt() + o.durationMs();
+            PreparedStatement success = tx.prepare(lastSuccess);
+            success.setLong(1, finished);
+            success.setString(2, o.delivery().subscription());
+            success.setLong(3, finished - LAST_OUTCOME_RESOLUTION_MS);
+            success.executeUpdate();
+        }
+        for (Outcome o : lastFailureBySubscription.values()) {
+            long finished = o.startedAt() + o.durationMs();
+            PreparedStatement failure = tx.prepare(lastFailure);
+            failure.setLong(1, finished);
+            failure.setString(2, truncate(o.result().error()));
+            failure.setString(3, o.delivery().subscription());
+            failure.setLong(4, finished - LAST_OUTCOME_RESOLUTION_MS);
+            failure.executeUpdate();
+        }
+        return latest;
     }
 
+    private static Outcome later(Outcome a, Outcome b) {
+        return a.startedAt() + a.durationMs() >= b.startedAt() + b.durationMs() ? a : b;
+    }
+
+    /** Before a replay: the attempt that finished the delivery joins the log, since the next attempt takes its place. */
+    private static final String KEEP_FINISHING_ATTEMPT = "INSERT INTO hb_attempt (event_id, subscription, attempt, "
+            + "started_at, duration_ms, verdict, http_status, error, response, instance_id) SELECT event_id, subscription, "
+            + "attempts, last_started_at, last_duration_ms, status, last_http_status, NULL, last_response, "
+            + "last_instance_id FROM hb_delivery WHERE event_id = ? AND subscription = ? AND status IN ('" + DELIVERED
+            + "', '" + FILTERED + "') AND last_duration_ms IS NOT NULL";
     private static final String REPLAY = "UPDATE hb_delivery SET status = 'pending', schedule_offset = attempts, "
             + "next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE event_id = ? AND subscription = ?";
 
@@ -294,7 +465,7 @@ public final class InboxStore implements AutoCloseable {
      * receivers recognise it). {@code subscriptions} null means all of the event's.
      */
     public CompletableFuture<Integer> replay(String eventId, Collection<String> subscriptions) {
-        return writer.submit(tx -> {
+        return bookkeeping.submit(tx -> {
             List<String> subs = new ArrayList<>();
             PreparedStatement find = tx.prepare("SELECT subscription FROM hb_delivery WHERE event_id = ?");
             find.setString(1, eventId);
@@ -328,7 +499,7 @@ public final class InboxStore implements AutoCloseable {
             InboxHistory.deliveryFilter(sql, args, page);
             sql.append(" ORDER BY d.event_id DESC, d.subscription LIMIT ?");
             args.add(batch);
-            List<String[]> keys = writer.submit(tx -> {
+            List<String[]> keys = bookkeeping.submit(tx -> {
                 // everything the job uses is made inside it: it may run twice (after a batch rollback)
                 List<String[]> found = new ArrayList<>();
                 PreparedStatement select = tx.prepare(sql.toString());
@@ -355,9 +526,13 @@ public final class InboxStore implements AutoCloseable {
 
     private int replay(GroupCommit.Transaction tx, List<String[]> keys) throws SQLException {
         long now = clock.millis();
+        PreparedStatement keep = tx.prepare(KEEP_FINISHING_ATTEMPT);
         PreparedStatement update = tx.prepare(REPLAY);
         int count = 0;
         for (String[] key : keys) {
+            keep.setString(1, key[0]);
+            keep.setString(2, key[1]);
+            keep.executeUpdate();
             update.setLong(1, now);
             update.setLong(2, now);
             update.setString(3, key[0]);
@@ -389,7 +564,7 @@ public final class InboxStore implements AutoCloseable {
                 + "OR (d.status = 'dead' AND e.id >= ?))) ORDER BY e.id LIMIT ?");
         args.add(EventIds.lowest(deadCutoff));
         args.add(limit);
-        return writer.submit(tx -> {
+        return bookkeeping.submit(tx -> {
             List<String> ids = new ArrayList<>();
             List<String[]> keys = new ArrayList<>();
             PreparedStatement select = tx.prepare(sql.toString());
@@ -436,7 +611,7 @@ public final class InboxStore implements AutoCloseable {
 
     /** Makes the subscription known (it receives deliveries from now on); returns whether it is paused. */
     public CompletableFuture<Boolean> register(String subscription, String inbox, long now) {
-        return writer.submit(tx -> {
+        return bookkeeping.submit(tx -> {
             PreparedStatement find = tx.prepare(FIND_SUBSCRIPTION);
             find.setString(1, subscription);
             try (ResultSet rs = find.executeQuery()) {
@@ -455,7 +630,7 @@ public final class InboxStore implements AutoCloseable {
 
     /** Pauses ({@code reason} non-null) or resumes a subscription. */
     public CompletableFuture<Void> setPaused(String subscription, long now, String reason) {
-        return writer.submit(tx -> {
+        return bookkeeping.submit(tx -> {
             updatePause(tx, subscription, reason == null ? null : now, reason);
             return null;
         });
@@ -487,10 +662,13 @@ public final class InboxStore implements AutoCloseable {
                         : null, eventId, subscription);
     }
 
-    /** The attempt log of one delivery, oldest first. */
+    /**
+     * The attempt log of one delivery, oldest first: the failed attempts as logged, and the attempt that delivered or
+     * filtered the event, which the delivery row holds.
+     */
     public List<Attempt> attempts(String eventId, String subscription) throws SQLException {
-        return read("SELECT attempt, started_at, duration_ms, verdict, http_status, error, response, instance_id "
-                + "FROM hb_attempt WHERE event_id = ? AND subscription = ? ORDER BY attempt", rs -> {
+        List<Attempt> attempts = read("SELECT attempt, started_at, duration_ms, verdict, http_status, error, response, "
+                + "instance_id FROM hb_attempt WHERE event_id = ? AND subscription = ? ORDER BY attempt", rs -> {
                     List<Attempt> list = new ArrayList<>();
                     while (rs.next()) {
                         list.add(new Attempt(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getString(4),
@@ -498,6 +676,16 @@ public final class InboxStore implements AutoCloseable {
                     }
                     return list;
                 }, eventId, subscription);
+        Attempt finishing = read("SELECT attempts, last_started_at, last_duration_ms, status, last_http_status, "
+                + "last_response, last_instance_id FROM hb_delivery WHERE event_id = ? AND subscription = ? "
+                + "AND status IN ('" + DELIVERED + "', '" + FILTERED + "') AND last_duration_ms IS NOT NULL",
+                rs -> rs.next() ? new Attempt(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getString(4),
+                        rs.getObject(5, Integer.class), null, rs.getString(6), rs.getString(7)) : null,
+                eventId, subscription);
+        if (finishing != null) {
+            attempts.add(finishing);
+        }
+        return attempts;
     }
 
     /** Number of deliveries of a subscription per status. */
@@ -544,9 +732,11 @@ public final class InboxStore implements AutoCloseable {
         }
     }
 
+    /** Stops both writers once they have written what is queued (attempt outcomes included). */
     @Override
     public void close() {
-        writer.close();
+        ingestWriter.close();
+        bookkeeping.close();
     }
 
     /** One attempt as logged, with the instance that made it. */
@@ -556,6 +746,14 @@ public final class InboxStore implements AutoCloseable {
 
     /** A delivery's state as stored. */
     public record DeliveryState(String status, int attempts, long nextAttemptAt, String lastError) {
+    }
+
+    private static void setNullableInt(PreparedStatement ps, int index, Integer value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setInt(index, value);
+        }
     }
 
     private static void setNullableLong(PreparedStatement ps, int index, Long value) throws SQLException {

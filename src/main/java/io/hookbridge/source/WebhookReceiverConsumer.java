@@ -4,10 +4,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 import io.hookbridge.inbox.InboxHeaders;
 import io.hookbridge.inbox.InboxMetrics;
+import io.hookbridge.inbox.InboxProducer;
 import io.hookbridge.inbox.InboxUnavailableException;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -31,9 +35,11 @@ import static java.util.stream.Collectors.toSet;
  * <p>
  * The body is read on the event loop, as the exact bytes that arrived, within a size limit (413) and a deadline (408):
  * a slow or oversized sender costs a connection, never one of the worker threads the routes run on. Only then does
- * the exchange go to a worker: the verifier (401 and friends), then the route. The provider gets the status and body
- * the route set (the inbox receipt), a short JSON error when its request is refused, or 503 when the event could not
- * be stored so that it retries. No request header is echoed back, and query parameters do not become headers.
+ * the exchange go to a worker: the verifier (401 and friends), then the route. The route runs asynchronously: the
+ * worker is free again once the inbox has queued the event for its commit, and the exchange completes on the
+ * request's event loop (see {@link InboxProducer#RESUME_ON}), which answers. The provider gets the status and body the
+ * route set (the inbox receipt), a short JSON error when its request is refused, or 503 when the event could not be
+ * stored so that it retries. No request header is echoed back, and query parameters do not become headers.
  */
 public class WebhookReceiverConsumer extends DefaultConsumer {
 
@@ -112,8 +118,18 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
         request.endHandler(end -> {
             vertx.cancelTimer(deadline);
             if (!ctx.response().ended()) {
-                vertx.executeBlocking(() -> process(request, body.getBytes()), false)
-                        .onComplete(done -> respond(ctx, done.succeeded() ? done.result() : internalError(done.cause())));
+                Context eventLoop = vertx.getOrCreateContext();
+                Consumer<Reply> answer = reply -> {
+                    if (Vertx.currentContext() == eventLoop) {
+                        respond(ctx, reply);
+                    } else {
+                        eventLoop.runOnContext(v -> respond(ctx, reply));
+                    }
+                };
+                vertx.executeBlocking(() -> {
+                    process(request, body.getBytes(), eventLoop, answer);
+                    return null;
+                }, false).onFailure(e -> respond(ctx, internalError(e)));
             }
         });
         request.resume();
@@ -123,9 +139,13 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
     private record Reply(int status, String contentType, Object body) {
     }
 
-    /** On a worker: build the exchange, verify, run the route, shape the reply. */
-    private Reply process(HttpServerRequest request, byte[] body) {
+    /**
+     * On a worker: build the exchange, verify, then run the route, which may complete later on another thread; the
+     * reply goes to {@code answer} either way.
+     */
+    private void process(HttpServerRequest request, byte[] body, Context eventLoop, Consumer<Reply> answer) {
         Exchange exchange = createExchange(false);
+        boolean routed = false;
         try {
             Message m = exchange.getMessage();
             request.headers().forEach(h -> {
@@ -147,7 +167,8 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
                 if (endpoint.getHandshake() != null) {
                     endpoint.getHandshake().process(exchange);
                     if (m.getHeader(Exchange.HTTP_RESPONSE_CODE) != null) {
-                        return routeReply(m);
+                        answer.accept(routeReply(m));
+                        return;
                     }
                 }
                 String mediaType = mediaType(request.getHeader("Content-Type"));
@@ -162,13 +183,24 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
                     WellFormedJson.check(body);
                 }
                 describe(m, body);
-                getProcessor().process(exchange);
             } catch (Exception e) {
-                exchange.setException(e);
+                answer.accept(error(e));
+                return;
             }
-            return exchange.getException() != null ? error(exchange.getException()) : routeReply(exchange.getMessage());
+            exchange.setProperty(InboxProducer.RESUME_ON, (Executor) command -> eventLoop.runOnContext(v -> command.run()));
+            routed = true;
+            getAsyncProcessor().process(exchange, doneSync -> {
+                try {
+                    answer.accept(exchange.getException() != null ? error(exchange.getException())
+                            : routeReply(exchange.getMessage()));
+                } finally {
+                    releaseExchange(exchange, false);
+                }
+            });
         } finally {
-            releaseExchange(exchange, false);
+            if (!routed) {
+                releaseExchange(exchange, false);
+            }
         }
     }
 

@@ -32,7 +32,7 @@ class GroupCommitTest {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t (id INT PRIMARY KEY)");
         }
-        writer = new GroupCommit(dataSource, 512, 1000, (nanos, jobs) -> { });
+        writer = new GroupCommit("test", dataSource, 512, 1000, (nanos, jobs) -> { });
     }
 
     @AfterEach
