@@ -13,6 +13,11 @@ import org.apache.camel.model.errorhandler.DefaultErrorHandlerDefinition;
  * failed attempt and logs it in one line; Camel's default error handler would add an ERROR with the message history
  * and a stack trace (about 5.7 KB) for each, which at hundreds of failures a second costs more CPU than delivering.
  * <p>
+ * {@code logExhausted: false} alone is not enough: without redeliveries Camel 4.14 takes a shortcut
+ * ({@code RedeliveryErrorHandler.SimpleTask}) that ignores it and logs at the error handler's own level, so that level
+ * is set to OFF too, and the message history and stack trace are not even built. Retries that a route asks to log
+ * ({@code logRetryAttempted}) still are, at their own level.
+ * <p>
  * Only the default error handler is changed, and only where the route does not say otherwise: a route's own
  * {@code logExhausted: true} stands, a dead letter channel is left alone, and a route without an error handler keeps
  * the one a {@code routeConfiguration} gives it.
@@ -55,8 +60,19 @@ public final class QuietExhaustedFailures extends ModelLifecycleStrategySupport 
         if (handler.getRedeliveryPolicy() == null) {
             handler.setRedeliveryPolicy(new RedeliveryPolicyDefinition());
         }
-        if (handler.getRedeliveryPolicy().getLogExhausted() == null) {
-            handler.getRedeliveryPolicy().setLogExhausted("false");
+        RedeliveryPolicyDefinition policy = handler.getRedeliveryPolicy();
+        if (policy.getLogExhausted() != null && !"false".equals(policy.getLogExhausted())) {
+            return handler; // the route wants them logged
+        }
+        policy.setLogExhausted("false");
+        if (policy.getLogExhaustedMessageHistory() == null) {
+            policy.setLogExhaustedMessageHistory("false");
+        }
+        if (policy.getLogStackTrace() == null) {
+            policy.setLogStackTrace("false");
+        }
+        if (handler.getLevel() == null) {
+            handler.setLevel("OFF");
         }
         return handler;
     }
