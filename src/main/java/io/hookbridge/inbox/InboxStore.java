@@ -191,20 +191,14 @@ public final class InboxStore implements AutoCloseable {
      * {@code held} already; nothing if the subscription is paused. Only ids: bodies are read by the worker that
      * delivers them, so a backlog never sits in memory.
      * <p>
-     * With a store shared by several instances, the claimed deliveries are leased until {@code leaseUntil} (on the
-     * bookkeeping writer, skipping rows another instance is claiming), so that no other instance takes them
-     * meanwhile. With a store this process owns alone, nothing needs writing: what it holds, it knows, and a crash
-     * voids every lease anyway. The claim is then a plain read beside the writers, so draining a backlog costs no
-     * write per delivery.
+     * With a store shared by several instances, the claimed deliveries are leased until {@code leaseUntil} (skipping
+     * rows another instance is claiming), so that no other instance takes them meanwhile. With a store this process
+     * owns alone, nothing is written: what it holds, it knows, and a crash voids every lease anyway, so draining a
+     * backlog costs no write per delivery. Either way the claim runs on the bookkeeping writer, in order with the
+     * attempt outcomes: a delivery whose outcome is being written is still held, one whose outcome is written is no
+     * longer due.
      */
     CompletableFuture<Claim> claimDue(String subscription, long now, int limit, long leaseUntil, Set<String> held) {
-        if (exclusive) {
-            try {
-                return CompletableFuture.completedFuture(readClaim(subscription, now, limit, held));
-            } catch (SQLException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
         return bookkeeping.submit(tx -> {
             List<Delivery> due = new ArrayList<>();
             PreparedStatement paused = tx.prepare(FIND_SUBSCRIPTION);
@@ -221,13 +215,16 @@ public final class InboxStore implements AutoCloseable {
             select.setString(1, subscription);
             select.setLong(2, now);
             select.setLong(3, now);
-            select.setInt(4, limit);
+            // unleased, the held ones are due too; they come first, being the oldest
+            select.setInt(4, exclusive ? limit + held.size() : limit);
             try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    due.add(new Delivery(rs.getString(1), subscription, rs.getInt(2), rs.getInt(3), null));
+                while (rs.next() && due.size() < limit) {
+                    if (!held.contains(rs.getString(1))) {
+                        due.add(new Delivery(rs.getString(1), subscription, rs.getInt(2), rs.getInt(3), null));
+                    }
                 }
             }
-            if (!due.isEmpty()) {
+            if (!exclusive && !due.isEmpty()) {
                 PreparedStatement lease = tx.prepare(LEASE);
                 for (Delivery d : due) {
                     lease.setLong(1, leaseUntil);
@@ -239,38 +236,6 @@ public final class InboxStore implements AutoCloseable {
             }
             return new Claim(due, false);
         });
-    }
-
-    /** A claim without leases: the due deliveries not held already, read on a connection of its own. */
-    private Claim readClaim(String subscription, long now, int limit, Set<String> held) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement paused = c.prepareStatement(FIND_SUBSCRIPTION)) {
-                paused.setString(1, subscription);
-                try (ResultSet rs = paused.executeQuery()) {
-                    if (rs.next() && rs.getObject(1) != null) {
-                        return new Claim(List.of(), true);
-                    }
-                }
-            }
-            List<Delivery> due = new ArrayList<>();
-            if (limit == 0) {
-                return new Claim(due, false);
-            }
-            try (PreparedStatement select = c.prepareStatement(selectDue)) {
-                select.setString(1, subscription);
-                select.setLong(2, now);
-                select.setLong(3, now);
-                select.setInt(4, limit + held.size()); // the held ones come first: they are the oldest
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next() && due.size() < limit) {
-                        if (!held.contains(rs.getString(1))) {
-                            due.add(new Delivery(rs.getString(1), subscription, rs.getInt(2), rs.getInt(3), null));
-                        }
-                    }
-                }
-            }
-            return new Claim(due, false);
-        }
     }
 
     /** Gives deliveries back without an attempt (this instance cannot work on them now): they are due again. */
