@@ -384,6 +384,58 @@ class InboxDeliveryTest {
     }
 
     @Test
+    void aDestinationRefusingConnectionsDoesNotDelayTheOthers() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort(); // nothing listens there once it is closed: connections are refused at once
+        }
+        Receiver healthy = receiver();
+        start(subscriptions(subscription("refused", "concurrency=2&retrySchedule=1h",
+                "http://127.0.0.1:" + closedPort + "/refused"),
+                subscription("fast", "concurrency=2", healthy.url("/fast"))));
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ids.add(send("{\"n\":" + i + "}"));
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> healthy.requests().size() == 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (String id : ids) {
+                if (state(id, "refused").attempts() == 0) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        assertThat(store().countByStatus("refused")).containsEntry("pending", 200);
+        assertThat(store().attempts(ids.get(0), "refused").get(0).error()).contains("Connection refused");
+    }
+
+    @Test
+    void theAttemptLogKeepsEveryAttemptAcrossReplays() throws Exception {
+        Receiver r = receiver().answer(503);
+        start(subscription("a", "retrySchedule=50ms", r.url("/a")));
+
+        String id = send("{}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(id, "a").status()));
+        assertThat(store().replay(id, null).get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+        context.getComponent("inbox", InboxComponent.class).wake();
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(id, "a").attempts() == 3
+                && "delivered".equals(state(id, "a").status()));
+
+        List<InboxStore.Attempt> log = store().attempts(id, "a");
+        assertThat(log).extracting(InboxStore.Attempt::attempt).containsExactly(1, 2, 3);
+        assertThat(log).extracting(InboxStore.Attempt::verdict).containsExactly("retry", "delivered", "delivered");
+        assertThat(log).extracting(InboxStore.Attempt::httpStatus).containsExactly(503, 200, 200);
+        assertThat(log).allSatisfy(a -> {
+            assertThat(a.instance()).isNotBlank();
+            assertThat(a.startedAt()).isPositive();
+        });
+        assertThat(r.requests()).hasSize(3);
+    }
+
+    @Test
     void pendingDeliveriesSurviveARestart() throws Exception {
         Receiver r = receiver();
         // the subscription exists but its route is stopped: events wait for it in the database
