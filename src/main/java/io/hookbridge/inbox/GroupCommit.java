@@ -11,6 +11,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import javax.sql.DataSource;
 
@@ -21,8 +22,12 @@ import org.slf4j.LoggerFactory;
  * Group commit: one writer thread runs the writes queued to it in batches, one transaction and one commit (one disk
  * sync) per batch. Writers that arrive while a commit is under way share the next one, so the cost of the sync is
  * spread over all concurrent requests instead of being paid by each. No timer: whatever is queued is committed at once.
- * The inbox has two, each with its own connection: one for ingest, whose commits the providers wait for, and one for
- * the delivery bookkeeping, so that an ingest never queues behind attempt records, claims or purges.
+ * <p>
+ * Work arrives in two lanes. Each batch takes everything waiting in the {@link #urgent()} lane and one job of the
+ * {@link #background()} lane: urgent work (a provider waiting for its answer) never queues behind background work
+ * (delivery bookkeeping), which still moves at every commit. The inbox uses one writer with both lanes where the
+ * database serialises writers anyway (HSQLDB: two sessions writing at once mostly wait for each other), and one
+ * writer per kind of work where it does not (PostgreSQL).
  * <p>
  * A batch that fails is rolled back and its jobs run again one by one, so one bad job fails alone.
  */
@@ -76,10 +81,42 @@ final class GroupCommit implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
 
+    /** Where work waits for the writer; see {@link GroupCommit}. */
+    final class Lane {
+        private final BlockingQueue<Job<?>> queue;
+
+        private Lane(int maxQueued) {
+            this.queue = new ArrayBlockingQueue<>(maxQueued);
+        }
+
+        /** Queues {@code work}; the future completes once its transaction is committed (or fails with the cause). */
+        <T> CompletableFuture<T> submit(Work<T> work) {
+            CompletableFuture<T> result = new CompletableFuture<>();
+            try {
+                // a full queue means the database cannot keep up: wait a little (back pressure), then give up
+                if (!running || !queue.offer(new Job<>(work, result), 5, TimeUnit.SECONDS)) {
+                    result.completeExceptionally(new SQLException(running ? "the inbox writer queue is full"
+                            : "the inbox store is stopped"));
+                } else if (!thread.isAlive()) {
+                    failQueued(); // the writer ended between the check and the offer
+                } else {
+                    LockSupport.unpark(thread);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                result.completeExceptionally(e);
+            }
+            return result;
+        }
+    }
+
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final DataSource dataSource;
     private final Observer observer;
     private final int maxBatch;
-    private final BlockingQueue<Job<?>> queue;
+    private final Lane urgent;
+    private final Lane background;
     private final Thread thread;
     private volatile boolean running = true;
     private Transaction tx;
@@ -89,54 +126,52 @@ final class GroupCommit implements AutoCloseable {
         this.dataSource = dataSource;
         this.observer = observer;
         this.maxBatch = maxBatch;
-        this.queue = new ArrayBlockingQueue<>(maxQueued);
+        this.urgent = new Lane(maxQueued);
+        this.background = new Lane(maxQueued);
         this.thread = new Thread(this::loop, "hookbridge-inbox-" + name);
         this.thread.setDaemon(true);
         this.thread.start();
     }
 
-    /** Queues {@code work}; the future completes once its transaction is committed (or fails with the cause). */
-    <T> CompletableFuture<T> submit(Work<T> work) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        try {
-            // a full queue means the database cannot keep up: wait a little (back pressure), then give up
-            if (!running || !queue.offer(new Job<>(work, result), 5, TimeUnit.SECONDS)) {
-                result.completeExceptionally(new SQLException(running ? "the inbox writer queue is full"
-                        : "the inbox store is stopped"));
-            } else if (!thread.isAlive()) {
-                failQueued(); // the writer ended between the check and the offer
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result.completeExceptionally(e);
-        }
-        return result;
+    /** The lane every batch empties first. */
+    Lane urgent() {
+        return urgent;
+    }
+
+    /** The lane every batch takes one job of, after the urgent ones. */
+    Lane background() {
+        return background;
     }
 
     private void failQueued() {
         List<Job<?>> left = new ArrayList<>();
-        queue.drainTo(left);
+        urgent.queue.drainTo(left);
+        background.queue.drainTo(left);
         left.forEach(job -> job.result().completeExceptionally(new SQLException("the inbox store is stopped")));
     }
 
+    private boolean idle() {
+        return urgent.queue.isEmpty() && background.queue.isEmpty();
+    }
+
     private void loop() {
-        List<Job<?>> batch = new ArrayList<>(maxBatch);
-        while (running || !queue.isEmpty()) {
+        List<Job<?>> batch = new ArrayList<>(maxBatch + 1);
+        while (running || !idle()) {
             try {
-                Job<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                urgent.queue.drainTo(batch, maxBatch);
+                Job<?> next = background.queue.poll();
+                if (next != null) {
+                    batch.add(next);
+                }
+                if (batch.isEmpty()) {
+                    LockSupport.parkNanos(this, IDLE_NANOS); // a submit unparks it
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
                 if (!runInOneTransaction(batch)) {
                     for (Job<?> job : batch) {
                         runInOneTransaction(List.of(job));
                     }
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
             } finally {
                 batch.clear();
             }
@@ -223,6 +258,7 @@ final class GroupCommit implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        LockSupport.unpark(thread);
         try {
             thread.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {

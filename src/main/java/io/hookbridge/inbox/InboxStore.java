@@ -29,10 +29,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The inbox tables and every statement run on them. Writes go through two {@link GroupCommit} writers, so concurrent
- * requests share commits: ingest on one, whose commit is what a provider's 202 waits for; the delivery bookkeeping
- * (attempt records, claims, releases, pauses, replays, purges) on the other, so that an ingest never waits behind it.
- * The database is the truth about every event and delivery.
+ * The inbox tables and every statement run on them. Writes go through {@link GroupCommit}, so concurrent requests
+ * share commits, in two lanes: ingest, whose commit is what a provider's 202 waits for, and the delivery bookkeeping
+ * (attempt records, claims, releases, pauses, replays, purges), which never holds an ingest up: on PostgreSQL each has
+ * a writer of its own, on HSQLDB they share one that serves ingest first. The database is the truth about every event
+ * and delivery.
  */
 public final class InboxStore implements AutoCloseable {
 
@@ -49,8 +50,9 @@ public final class InboxStore implements AutoCloseable {
     private final DataSource dataSource;
     private final boolean exclusive;
     private final String instance;
-    private final GroupCommit ingestWriter;
-    private final GroupCommit bookkeeping;
+    private final List<GroupCommit> writers;
+    private final GroupCommit.Lane ingestLane;
+    private final GroupCommit.Lane bookkeeping;
     private final Clock clock;
     private final String insertKey;
     private final String selectDue;
@@ -70,9 +72,19 @@ public final class InboxStore implements AutoCloseable {
         this.dataSource = dataSource;
         this.exclusive = exclusive;
         this.instance = instance;
-        this.ingestWriter = new GroupCommit("ingest", dataSource, 512, 10_000, metrics.commitObserver("ingest"));
-        this.bookkeeping = new GroupCommit("bookkeeping", dataSource, 512, 10_000,
-                metrics.commitObserver("bookkeeping"));
+        if (dialect.concurrentWriters) {
+            GroupCommit ingest = new GroupCommit("ingest", dataSource, 512, 10_000, metrics.commitObserver("ingest"));
+            GroupCommit other = new GroupCommit("bookkeeping", dataSource, 512, 10_000,
+                    metrics.commitObserver("bookkeeping"));
+            this.writers = List.of(ingest, other);
+            this.ingestLane = ingest.urgent();
+            this.bookkeeping = other.urgent();
+        } else {
+            GroupCommit writer = new GroupCommit("writer", dataSource, 512, 10_000, metrics.commitObserver("writer"));
+            this.writers = List.of(writer);
+            this.ingestLane = writer.urgent();
+            this.bookkeeping = writer.background();
+        }
         this.clock = clock;
         this.insertKey = INSERT_KEY + dialect.ignoreConflict("inbox, idempotency_key");
         this.selectDue = SELECT_DUE + dialect.skipLocked;
@@ -120,7 +132,7 @@ public final class InboxStore implements AutoCloseable {
      */
     public CompletableFuture<IngestResult> ingest(Event e, Map<String, Long> leaseUntilBySubscription) {
         String headers = toJson(e.headers());
-        return ingestWriter.submit(tx -> {
+        return ingestLane.submit(tx -> {
             if (e.idempotencyKey() != null) {
                 String first = claimKey(tx, e);
                 if (first != null) {
@@ -697,11 +709,10 @@ public final class InboxStore implements AutoCloseable {
         }
     }
 
-    /** Stops both writers once they have written what is queued (attempt outcomes included). */
+    /** Stops the writers once they have written what is queued (attempt outcomes included). */
     @Override
     public void close() {
-        ingestWriter.close();
-        bookkeeping.close();
+        writers.forEach(GroupCommit::close);
     }
 
     /** One attempt as logged, with the instance that made it. */

@@ -409,7 +409,7 @@ class AdminApiTest {
                 .contains("hookbridge_attempt_duration_seconds_count{subscription=\"to-partner-b\"} 2")
                 .contains("hookbridge_dead{subscription=\"to-partner-b\"} 1.0")
                 .contains("hookbridge_backlog{subscription=\"to-partner-a\"} 0.0")
-                .containsPattern("hookbridge_store_commit_seconds_count\\{writer=\"ingest\"} [1-9]"));
+                .containsPattern("hookbridge_store_commit_seconds_count\\{writer=\"(ingest|writer)\"} [1-9]"));
 
         JsonNode inbox = inboxHealth();
         assertThat(inbox.path("status").asText()).isEqualTo("UP");

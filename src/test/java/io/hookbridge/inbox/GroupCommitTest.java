@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Group commit against a real (in-memory) HSQLDB: batching, and a bad job failing alone. */
+/** Group commit against a real (in-memory) HSQLDB: batching, a bad job failing alone, urgent work first. */
 class GroupCommitTest {
 
     JDBCDataSource dataSource;
@@ -41,7 +41,7 @@ class GroupCommitTest {
     }
 
     CompletableFuture<Integer> insert(int id) {
-        return writer.submit(tx -> {
+        return writer.urgent().submit(tx -> {
             PreparedStatement ps = tx.prepare("INSERT INTO t (id) VALUES (?)");
             ps.setInt(1, id);
             return ps.executeUpdate();
@@ -62,7 +62,7 @@ class GroupCommitTest {
     @Test
     void jobsQueuedDuringACommitShareTheNextOneAndABadJobFailsAlone() throws Exception {
         CountDownLatch hold = new CountDownLatch(1);
-        CompletableFuture<Object> blocker = writer.submit(tx -> {
+        CompletableFuture<Object> blocker = writer.urgent().submit(tx -> {
             try {
                 hold.await(5, TimeUnit.SECONDS); // keep the writer busy while the next batch queues up
             } catch (InterruptedException e) {
@@ -83,6 +83,36 @@ class GroupCommitTest {
         }
         assertThatThrownBy(() -> duplicate.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(java.sql.SQLException.class);
         assertThat(rows()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+    }
+
+    @Test
+    void urgentWorkDoesNotWaitBehindBackgroundWork() throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        List<String> done = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Object> blocker = writer.background().submit(tx -> {
+            try {
+                hold.await(5, TimeUnit.SECONDS); // the writer is busy while more work queues up
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        Thread.sleep(100);
+        List<CompletableFuture<Object>> jobs = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            String name = "background " + i;
+            jobs.add(writer.background().submit(tx -> done.add(name)));
+        }
+        jobs.add(writer.urgent().submit(tx -> done.add("urgent")));
+        hold.countDown();
+
+        blocker.get(5, TimeUnit.SECONDS);
+        for (CompletableFuture<Object> job : jobs) {
+            job.get(5, TimeUnit.SECONDS);
+        }
+        // the next batch: the urgent job first, and one background job; then one background job per batch
+        assertThat(done).containsExactly("urgent", "background 1", "background 2", "background 3", "background 4",
+                "background 5");
     }
 
     @Test
