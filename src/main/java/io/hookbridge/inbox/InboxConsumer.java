@@ -232,13 +232,16 @@ public class InboxConsumer extends DefaultConsumer {
     }
 
     /**
-     * One worker thread: takes deliveries until the subscription stops. It runs below the normal priority, so that
-     * when the machine is saturated the threads answering providers get the CPU first: a burst waits in the store
-     * while the 202s stay fast (the OS honours it with {@code -XX:ThreadPriorityPolicy=1}, see bin/jvm.options).
+     * One worker thread: takes deliveries until the subscription stops. Providers' answers come first: the worker
+     * waits while many webhooks wait for theirs ({@link IngestPressure}), and it runs below the normal priority (which
+     * the OS honours with {@code -XX:ThreadPriorityPolicy=1}, see bin/jvm.options). A burst waits in the store while
+     * the 202s stay fast; the deliveries catch up after it.
      */
     private void work() {
         Thread.currentThread().setPriority(Thread.MIN_PRIORITY);
+        IngestPressure pressure = IngestPressure.of(getEndpoint().getCamelContext());
         while (isRunAllowed()) {
+            pressure.yieldWhileHigh(this::isRunAllowed);
             Delivery delivery;
             try {
                 delivery = queue.poll(200, TimeUnit.MILLISECONDS);

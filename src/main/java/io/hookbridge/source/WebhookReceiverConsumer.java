@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.hookbridge.inbox.InboxHeaders;
 import io.hookbridge.inbox.InboxMetrics;
 import io.hookbridge.inbox.InboxProducer;
+import io.hookbridge.inbox.IngestPressure;
 import io.hookbridge.inbox.InboxUnavailableException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -37,7 +39,8 @@ import static java.util.stream.Collectors.toSet;
  * a slow or oversized sender costs a connection, never one of the worker threads the routes run on. Only then does
  * the exchange go to a worker: the verifier (401 and friends), then the route. The route runs asynchronously: the
  * worker is free again once the inbox has queued the event for its commit, and the exchange completes on the
- * request's event loop (see {@link InboxProducer#RESUME_ON}), which answers. The provider gets the status and body the
+ * request's event loop (see {@link InboxProducer#RESUME_ON}), which answers; while it waits, it counts towards the
+ * {@link IngestPressure} deliveries give way to. The provider gets the status and body the
  * route set (the inbox receipt), a short JSON error when its request is refused, or 503 when the event could not be
  * stored so that it retries. No request header is echoed back, and query parameters do not become headers.
  */
@@ -50,6 +53,7 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
     private Set<String> methods;
     private Set<String> mediaTypes;
     private InboxMetrics metrics;
+    private IngestPressure pressure;
 
     public WebhookReceiverConsumer(WebhookReceiverEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -64,6 +68,7 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
         VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(getEndpoint().getCamelContext(),
                 VertxPlatformHttpRouter.getRouterNameFromPort(http.getEngine().getServerPort()));
         metrics = InboxMetrics.of(getEndpoint().getCamelContext());
+        pressure = IngestPressure.of(getEndpoint().getCamelContext());
         methods = list(endpoint.getHttpMethods()).stream().map(m -> m.toUpperCase(Locale.ROOT)).collect(toSet());
         mediaTypes = list(endpoint.getContentTypes()).stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(toSet());
         // every method reaches this route, so that the others get this source's JSON 405 rather than Vert.x's page
@@ -119,7 +124,12 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
             vertx.cancelTimer(deadline);
             if (!ctx.response().ended()) {
                 Context eventLoop = vertx.getOrCreateContext();
+                pressure.arrived();
+                AtomicBoolean answered = new AtomicBoolean();
                 Consumer<Reply> answer = reply -> {
+                    if (answered.compareAndSet(false, true)) {
+                        pressure.answered();
+                    }
                     if (Vertx.currentContext() == eventLoop) {
                         respond(ctx, reply);
                     } else {
@@ -129,7 +139,7 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
                 vertx.executeBlocking(() -> {
                     process(request, body.getBytes(), eventLoop, answer);
                     return null;
-                }, false).onFailure(e -> respond(ctx, internalError(e)));
+                }, false).onFailure(e -> answer.accept(internalError(e)));
             }
         });
         request.resume();
