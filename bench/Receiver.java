@@ -18,13 +18,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * the receive time the event id carries (webhook-id is evt_ + a ULID: 10 Crockford base32 characters of epoch
  * milliseconds, see src/main/java/io/hookbridge/inbox/EventIds.java). webhook-timestamp is in seconds, too coarse.
  * Any of its ports can be turned into a black hole: it still accepts connections and reads requests, but never
- * answers, so the sender waits until its own timeout (the isolation case).
+ * answers, so the sender waits until its own timeout (the isolation case); or closed, so that connecting to it is
+ * refused at once (the fast-failing case).
  *
  *   java -cp target/hookbridge.jar bench/Receiver.java CONTROL_PORT PORT...
  *
  * Control port (not counted):
  *   POST /reset        forget everything (counts, ids, latencies); black holes stay
  *   POST /blackhole?port=N[&on=false]   port N stops answering (or answers again)
+ *   POST /refuse?port=N[&on=false]      port N stops listening: connections are refused (or it listens again)
  *   POST /mark/start   start the measured window: from now on latencies are recorded and arrivals counted per window
  *   POST /mark/end     freeze the window's counts (its rate is count / window length); latencies keep being recorded,
  *                      so the deliveries of a backlog that drains after the load are in the percentiles too
@@ -210,38 +212,69 @@ public class Receiver {
         return out.append("}}").toString();
     }
 
+    private Vertx vertx;
+    /** The deployment serving each destination port, while it listens. */
+    private final Map<Integer, String> listening = new ConcurrentHashMap<>();
+
+    /** Closes a destination port (connections refused) or opens it again; outside the lock, which arrivals take. */
+    void refuse(HttpServerRequest request) {
+        int port = Integer.parseInt(request.getParam("port"));
+        if ("false".equals(request.getParam("on"))) {
+            if (!listening.containsKey(port)) {
+                listen(port);
+            }
+        } else {
+            String deployment = listening.remove(port);
+            if (deployment != null) {
+                vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().join();
+            }
+        }
+        request.response().putHeader("Content-Type", "application/json").end("{\"ok\":true}");
+    }
+
+    /** Serves a destination port on every event loop (one server instance per core): the receiver is never the limit. */
+    void listen(int port) {
+        String prefix = port + "";
+        String deployment = vertx.deployVerticle(() -> new AbstractVerticle() {
+            @Override
+            public void start() {
+                vertx.createHttpServer().requestHandler(request -> {
+                    if (holes.contains(port)) {
+                        // a black hole: the connection stays open, the request is never answered
+                        synchronized (Receiver.this) {
+                            blackholed++;
+                        }
+                        return;
+                    }
+                    request.body().onComplete(body -> {
+                        arrived(prefix + request.path(), request.getHeader("webhook-id"), System.currentTimeMillis());
+                        request.response().setStatusCode(204).end();
+                    });
+                }).listen(port, "127.0.0.1");
+            }
+        }, new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
+                .toCompletionStage().toCompletableFuture().join();
+        listening.put(port, deployment);
+    }
+
     public static void main(String[] args) {
         int controlPort = Integer.parseInt(args[0]);
+        Receiver receiver = new Receiver();
+        receiver.vertx = Vertx.vertx();
+        // the control port on a worker: closing or opening a port waits for Vert.x to do it
+        receiver.vertx.createHttpServer().requestHandler(request -> receiver.vertx.executeBlocking(() -> {
+            if (request.path().equals("/refuse")) {
+                receiver.refuse(request);
+            } else {
+                receiver.control(request);
+            }
+            return null;
+        })).listen(controlPort, "127.0.0.1");
         List<Integer> ports = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             ports.add(Integer.parseInt(args[i]));
+            receiver.listen(ports.get(ports.size() - 1));
         }
-        Receiver receiver = new Receiver();
-        Vertx vertx = Vertx.vertx();
-        vertx.createHttpServer().requestHandler(receiver::control).listen(controlPort, "127.0.0.1");
-        // the destinations on every event loop (one server instance per core), so the receiver is never the limit
-        vertx.deployVerticle(() -> new AbstractVerticle() {
-            @Override
-            public void start() {
-                for (int port : ports) {
-                    String prefix = port + "";
-                    vertx.createHttpServer().requestHandler(request -> {
-                        if (receiver.holes.contains(port)) {
-                            // a black hole: the connection stays open, the request is never answered
-                            synchronized (receiver) {
-                                receiver.blackholed++;
-                            }
-                            return;
-                        }
-                        request.body().onComplete(body -> {
-                            receiver.arrived(prefix + request.path(), request.getHeader("webhook-id"),
-                                    System.currentTimeMillis());
-                            request.response().setStatusCode(204).end();
-                        });
-                    }).listen(port, "127.0.0.1");
-                }
-            }
-        }, new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()));
         System.out.println("receiver: control " + controlPort + ", destinations " + ports);
     }
 }
