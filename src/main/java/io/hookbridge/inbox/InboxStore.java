@@ -106,11 +106,18 @@ public final class InboxStore implements AutoCloseable {
             + "WHERE subscription = ? AND status = 'pending' AND next_attempt_at <= ? "
             + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at LIMIT ?";
     private static final String LEASE = "UPDATE hb_delivery SET lease_until = ? WHERE event_id = ? AND subscription = ?";
-    private static final String INSERT_ATTEMPT = "INSERT INTO hb_attempt (event_id, subscription, attempt, started_at, "
-            + "duration_ms, verdict, http_status, error, response, instance_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /**
+     * Before an attempt is recorded: the one it replaces as the delivery's latest joins the log (if the row still is
+     * where the attempt found it; rows from before V4 have their attempts in the log already).
+     */
+    private static final String LOG_PREVIOUS_ATTEMPT = "INSERT INTO hb_attempt (event_id, subscription, attempt, "
+            + "started_at, duration_ms, verdict, http_status, error, response, instance_id) SELECT event_id, subscription, "
+            + "attempts, last_started_at, last_duration_ms, last_verdict, last_http_status, last_error, last_response, "
+            + "last_instance_id FROM hb_delivery WHERE event_id = ? AND subscription = ? AND attempts = ? "
+            + "AND last_duration_ms IS NOT NULL";
     private static final String UPDATE_DELIVERY = "UPDATE hb_delivery SET status = ?, attempts = ?, next_attempt_at = ?, "
             + "lease_until = NULL, updated_at = ?, last_error = ?, last_started_at = ?, last_duration_ms = ?, "
-            + "last_http_status = ?, last_response = ?, last_instance_id = ? "
+            + "last_verdict = ?, last_http_status = ?, last_response = ?, last_instance_id = ? "
             + "WHERE event_id = ? AND subscription = ? AND attempts = ?";
     private static final String FIND_SUBSCRIPTION = "SELECT paused_at FROM hb_subscription WHERE id = ?";
     private static final String INSERT_SUBSCRIPTION = "INSERT INTO hb_subscription (id, inbox, created_at) VALUES (?, ?, ?)";
@@ -281,8 +288,8 @@ public final class InboxStore implements AutoCloseable {
 
     /**
      * Records one attempt and its consequence: the delivery's new state ({@code status} with {@code nextAttemptAt}
-     * when it stays pending) with the attempt as its latest, an attempt log row for a failed attempt (the one that
-     * delivers lives in the delivery row alone) and, for a 410, the paused subscription. The future answers false,
+     * when it stays pending) with the attempt as its latest (the attempt before it joins the log) and, for a 410, the
+     * paused subscription. The future answers false,
      * recording nothing, when another attempt was recorded since this one started (e.g. a slow attempt outlived its
      * lease): the newer word stands.
      * <p>
@@ -294,11 +301,18 @@ public final class InboxStore implements AutoCloseable {
             String status, long nextAttemptAt) {
         Outcome outcome = new Outcome(d, startedAt, durationMs, result, status, nextAttemptAt, new CompletableFuture<>());
         outcomes.add(outcome);
+        flushOutcomesSoon();
+        return outcome.recorded();
+    }
+
+    /** Outcomes written per job: a backlog of them is written over several commits, ingest going first at each. */
+    static final int OUTCOMES_PER_FLUSH = 500;
+
+    private void flushOutcomesSoon() {
         if (outcomeFlushQueued.compareAndSet(false, true)) {
             OutcomeFlush flush = new OutcomeFlush();
             bookkeeping.submit(flush).whenComplete(flush::complete);
         }
-        return outcome.recorded();
     }
 
     /** Writes the outcomes queued when it runs; it keeps them, should the writer run it again after a rollback. */
@@ -332,15 +346,37 @@ public final class InboxStore implements AutoCloseable {
         List<Outcome> batch = new ArrayList<>();
         for (Outcome o = outcomes.poll(); o != null; o = outcomes.poll()) {
             batch.add(o);
+            if (batch.size() == OUTCOMES_PER_FLUSH) {
+                flushOutcomesSoon(); // the rest
+                break;
+            }
         }
         return batch;
     }
 
-    /** The outcomes' delivery updates, attempt rows, subscription outcome times and pauses; which ones were latest. */
+    /**
+     * The outcomes' delivery updates (each attempt becomes its delivery's latest, the one before it joins the log),
+     * subscription outcome times and pauses; which outcomes were still the latest word.
+     */
     private boolean[] writeOutcomes(GroupCommit.Transaction tx, List<Outcome> batch) throws SQLException {
         boolean[] latest = new boolean[batch.size()];
         if (batch.isEmpty()) {
             return latest;
+        }
+        PreparedStatement log = tx.prepare(LOG_PREVIOUS_ATTEMPT);
+        boolean logged = false;
+        for (Outcome o : batch) {
+            Delivery d = o.delivery();
+            if (d.attempts() > 0) {
+                log.setString(1, d.eventId());
+                log.setString(2, d.subscription());
+                log.setInt(3, d.attempts());
+                log.addBatch();
+                logged = true;
+            }
+        }
+        if (logged) {
+            log.executeBatch(); // an empty batch is an error to some drivers
         }
         PreparedStatement update = tx.prepare(UPDATE_DELIVERY);
         for (Outcome o : batch) {
@@ -353,56 +389,34 @@ public final class InboxStore implements AutoCloseable {
             update.setString(5, truncate(result.error()));
             update.setLong(6, o.startedAt());
             update.setLong(7, o.durationMs());
-            setNullableInt(update, 8, result.status());
-            update.setString(9, truncate(result.response()));
-            update.setString(10, instance);
-            update.setString(11, d.eventId());
-            update.setString(12, d.subscription());
-            update.setInt(13, d.attempts());
+            update.setString(8, result.verdict().name().toLowerCase());
+            setNullableInt(update, 9, result.status());
+            update.setString(10, truncate(result.response()));
+            update.setString(11, instance);
+            update.setString(12, d.eventId());
+            update.setString(13, d.subscription());
+            update.setInt(14, d.attempts());
             update.addBatch();
         }
         int[] updated = update.executeBatch();
-        PreparedStatement log = tx.prepare(INSERT_ATTEMPT);
-        boolean logged = false;
         Map<String, Outcome> lastSuccessBySubscription = new HashMap<>();
         Map<String, Outcome> lastFailureBySubscription = new HashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             latest[i] = updated[i] != 0;
-            if (!latest[i]) {
-                continue;
-            }
             Outcome o = batch.get(i);
-            AttemptResult result = o.result();
-            if (result.verdict() == Verdict.DELIVERED) {
-                lastSuccessBySubscription.merge(o.delivery().subscription(), o, InboxStore::later);
-                continue; // the delivery row is its record
-            }
-            if (result.verdict() == Verdict.FILTERED) {
+            Verdict verdict = o.result().verdict();
+            if (!latest[i] || verdict == Verdict.FILTERED) {
                 continue;
             }
-            log.setString(1, o.delivery().eventId());
-            log.setString(2, o.delivery().subscription());
-            log.setInt(3, o.delivery().attempts() + 1);
-            log.setLong(4, o.startedAt());
-            log.setLong(5, o.durationMs());
-            log.setString(6, result.verdict().name().toLowerCase());
-            if (result.status() == null) {
-                log.setNull(7, Types.INTEGER);
+            if (verdict == Verdict.DELIVERED) {
+                lastSuccessBySubscription.merge(o.delivery().subscription(), o, InboxStore::later);
             } else {
-                log.setInt(7, result.status());
+                lastFailureBySubscription.merge(o.delivery().subscription(), o, InboxStore::later);
             }
-            log.setString(8, truncate(result.error()));
-            log.setString(9, truncate(result.response()));
-            log.setString(10, instance);
-            log.addBatch();
-            logged = true;
-            lastFailureBySubscription.merge(o.delivery().subscription(), o, InboxStore::later);
-            if (result.verdict() == Verdict.PAUSE) {
-                updatePause(tx, o.delivery().subscription(), o.startedAt() + o.durationMs(), truncate(result.error()));
+            if (verdict == Verdict.PAUSE) {
+                updatePause(tx, o.delivery().subscription(), o.startedAt() + o.durationMs(),
+                        truncate(o.result().error()));
             }
-        }
-        if (logged) {
-            log.executeBatch(); // an empty batch is an error to some drivers
         }
         for (Outcome o : lastSuccessBySubscription.values()) {
             long finished = o.startedAt() + o.durationMs();
@@ -428,12 +442,6 @@ public final class InboxStore implements AutoCloseable {
         return a.startedAt() + a.durationMs() >= b.startedAt() + b.durationMs() ? a : b;
     }
 
-    /** Before a replay: the attempt that finished the delivery joins the log, since the next attempt takes its place. */
-    private static final String KEEP_FINISHING_ATTEMPT = "INSERT INTO hb_attempt (event_id, subscription, attempt, "
-            + "started_at, duration_ms, verdict, http_status, error, response, instance_id) SELECT event_id, subscription, "
-            + "attempts, last_started_at, last_duration_ms, status, last_http_status, NULL, last_response, "
-            + "last_instance_id FROM hb_delivery WHERE event_id = ? AND subscription = ? AND status IN ('" + DELIVERED
-            + "', '" + FILTERED + "') AND last_duration_ms IS NOT NULL";
     private static final String REPLAY = "UPDATE hb_delivery SET status = 'pending', schedule_offset = attempts, "
             + "next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE event_id = ? AND subscription = ?";
 
@@ -503,13 +511,9 @@ public final class InboxStore implements AutoCloseable {
 
     private int replay(GroupCommit.Transaction tx, List<String[]> keys) throws SQLException {
         long now = clock.millis();
-        PreparedStatement keep = tx.prepare(KEEP_FINISHING_ATTEMPT);
         PreparedStatement update = tx.prepare(REPLAY);
         int count = 0;
         for (String[] key : keys) {
-            keep.setString(1, key[0]);
-            keep.setString(2, key[1]);
-            keep.executeUpdate();
             update.setLong(1, now);
             update.setLong(2, now);
             update.setString(3, key[0]);
@@ -639,10 +643,7 @@ public final class InboxStore implements AutoCloseable {
                         : null, eventId, subscription);
     }
 
-    /**
-     * The attempt log of one delivery, oldest first: the failed attempts as logged, and the attempt that delivered or
-     * filtered the event, which the delivery row holds.
-     */
+    /** The attempt log of one delivery, oldest first: the attempts logged, then the latest, which its row holds. */
     public List<Attempt> attempts(String eventId, String subscription) throws SQLException {
         List<Attempt> attempts = read("SELECT attempt, started_at, duration_ms, verdict, http_status, error, response, "
                 + "instance_id FROM hb_attempt WHERE event_id = ? AND subscription = ? ORDER BY attempt", rs -> {
@@ -653,14 +654,14 @@ public final class InboxStore implements AutoCloseable {
                     }
                     return list;
                 }, eventId, subscription);
-        Attempt finishing = read("SELECT attempts, last_started_at, last_duration_ms, status, last_http_status, "
-                + "last_response, last_instance_id FROM hb_delivery WHERE event_id = ? AND subscription = ? "
-                + "AND status IN ('" + DELIVERED + "', '" + FILTERED + "') AND last_duration_ms IS NOT NULL",
+        Attempt last = read("SELECT attempts, last_started_at, last_duration_ms, last_verdict, last_http_status, "
+                + "last_error, last_response, last_instance_id FROM hb_delivery WHERE event_id = ? AND subscription = ? "
+                + "AND last_duration_ms IS NOT NULL",
                 rs -> rs.next() ? new Attempt(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getString(4),
-                        rs.getObject(5, Integer.class), null, rs.getString(6), rs.getString(7)) : null,
+                        rs.getObject(5, Integer.class), rs.getString(6), rs.getString(7), rs.getString(8)) : null,
                 eventId, subscription);
-        if (finishing != null) {
-            attempts.add(finishing);
+        if (last != null) {
+            attempts.add(last);
         }
         return attempts;
     }
