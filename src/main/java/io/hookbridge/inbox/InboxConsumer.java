@@ -48,6 +48,7 @@ public class InboxConsumer extends DefaultConsumer {
 
     private final InboxEndpoint endpoint;
     private final RetrySchedule schedule;
+    private final DestinationBackoff backoff;
     private final BlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
     /**
      * Deliveries held here: queued, being attempted, or attempted with the outcome not yet written. A poll never hands
@@ -72,6 +73,7 @@ public class InboxConsumer extends DefaultConsumer {
         super(endpoint, processor);
         this.endpoint = endpoint;
         this.schedule = RetrySchedule.parse(endpoint.getRetrySchedule());
+        this.backoff = new DestinationBackoff(endpoint.getBackoffAfter(), Duration.ofMillis(endpoint.getMaxBackoff()));
     }
 
     public String getSubscription() {
@@ -250,11 +252,17 @@ public class InboxConsumer extends DefaultConsumer {
                 return;
             }
             if (delivery != null) {
+                boolean probe = backoff.awaitTurn(this::isRunAllowed); // a destination that keeps failing: wait
+                if (!isRunAllowed()) {
+                    endpoint.getComponent().getStore().release(subscription, List.of(delivery.eventId()));
+                    forget(delivery);
+                    return;
+                }
                 // every log line of this attempt, Camel's included, carries the event and the subscription
                 MDC.put("eventId", delivery.eventId());
                 MDC.put("subscription", subscription);
                 try {
-                    deliver(delivery);
+                    deliver(delivery, probe);
                 } catch (Throwable e) {
                     // the outcome cannot be stored: the lease runs out and the delivery is tried again
                     LOG.error("Subscription {}: could not attempt event {}", subscription, delivery.eventId(), e);
@@ -275,15 +283,18 @@ public class InboxConsumer extends DefaultConsumer {
         }
     }
 
-    private void deliver(Delivery delivery) throws Exception {
+    /** One attempt; {@code probe}: the try that ends a hold on a failing destination. */
+    private void deliver(Delivery delivery, boolean probe) throws Exception {
         InboxStore store = endpoint.getComponent().getStore();
         if (paused) {
+            backoff.attempted(Verdict.FILTERED, probe); // no try made
             store.release(subscription, List.of(delivery.eventId())).whenComplete((ok, e) -> forget(delivery));
             return;
         }
         Event event = delivery.event() != null ? delivery.event() : store.event(delivery.eventId());
         if (event == null) {
             LOG.warn("Subscription {}: event {} is gone from the store", subscription, delivery.eventId());
+            backoff.attempted(Verdict.FILTERED, probe); // no try made
             done(delivery);
             return;
         }
@@ -306,7 +317,7 @@ public class InboxConsumer extends DefaultConsumer {
         } finally {
             releaseExchange(exchange, false);
         }
-        record(delivery, started, clock().millis(), result, event.receivedAt());
+        record(delivery, started, clock().millis(), result, event.receivedAt(), probe);
     }
 
     private void fill(Exchange exchange, Event e, int attempt) {
@@ -333,7 +344,7 @@ public class InboxConsumer extends DefaultConsumer {
      * Decides what the attempt means for the delivery, tells the metrics and the log (one line for a failure, none
      * for a success unless DEBUG is on), and hands the outcome to the store without waiting for it to be written.
      */
-    private void record(Delivery d, long started, long finished, AttemptResult result, long receivedAt) {
+    private void record(Delivery d, long started, long finished, AttemptResult result, long receivedAt, boolean probe) {
         int attempt = d.attempts() + 1;
         String status = InboxStore.PENDING;
         long next = finished;
@@ -358,6 +369,8 @@ public class InboxConsumer extends DefaultConsumer {
         endpoint.getComponent().getMetrics().attempt(subscription,
                 InboxStore.DEAD.equals(status) ? Verdict.DEAD : result.verdict(), finished - started,
                 finished - receivedAt);
+        boolean wasHolding = backoff.isHolding();
+        Duration hold = backoff.attempted(result.verdict(), probe);
         switch (result.verdict()) {
             case DELIVERED -> LOG.debug("Event {} delivered to {} (attempt {}, {}, {} ms)", d.eventId(), subscription,
                     attempt, result.status() == null ? "done" : "HTTP " + result.status(), finished - started);
@@ -367,9 +380,14 @@ public class InboxConsumer extends DefaultConsumer {
                 LOG.warn("Subscription {} paused: the destination answered {} on event {}; its deliveries are kept "
                         + "until it is resumed", subscription, result.error(), d.eventId());
             }
-            default -> LOG.warn("Event {} to {}: attempt {} failed ({}), {}", d.eventId(), subscription, attempt,
+            default -> LOG.warn("Event {} to {}: attempt {} failed ({}), {}{}", d.eventId(), subscription, attempt,
                     result.error(), InboxStore.DEAD.equals(status)
-                            ? "delivery is dead" : "next attempt at " + Instant.ofEpochMilli(next));
+                            ? "delivery is dead" : "next attempt at " + Instant.ofEpochMilli(next),
+                    hold == null ? "" : "; " + backoff.failuresInARow() + " attempts in a row failed: the "
+                            + "subscription's deliveries wait " + hold.toMillis() + " ms before the next try");
+        }
+        if (wasHolding && !backoff.isHolding()) {
+            LOG.info("Subscription {}: the destination answers again; delivering", subscription);
         }
         endpoint.getComponent().getStore().recordAttempt(d, started, finished - started, result, status, next)
                 .whenComplete((latest, failure) -> {

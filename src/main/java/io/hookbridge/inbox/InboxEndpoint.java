@@ -44,6 +44,18 @@ public class InboxEndpoint extends DefaultEndpoint implements MultipleConsumersS
               description = "The durable subscription name; defaults to the route id (which then must be set)")
     private String subscription;
 
+    @UriParam(label = "consumer", defaultValue = "10",
+              description = "After this many failed attempts in a row (5xx, 429, timeouts, refused connections...) the "
+                            + "subscription holds its deliveries, 1 s at first, then twice as long after each failed "
+                            + "try, up to maxBackoff, until an attempt succeeds; nothing is lost and no retry is spent "
+                            + "meanwhile. 0 never holds.")
+    private int backoffAfter = 10;
+
+    @UriParam(label = "consumer", defaultValue = "30000",
+              description = "Milliseconds a subscription holds its deliveries at most between two tries of a failing "
+                            + "destination (see backoffAfter)")
+    private long maxBackoff = 30_000;
+
     public InboxEndpoint(String uri, InboxComponent component, String name) {
         super(uri, component);
         this.name = name;
@@ -133,6 +145,28 @@ public class InboxEndpoint extends DefaultEndpoint implements MultipleConsumersS
 
     public String getSubscription() {
         return subscription;
+    }
+
+    public int getBackoffAfter() {
+        return backoffAfter;
+    }
+
+    public void setBackoffAfter(int backoffAfter) {
+        if (backoffAfter < 0) {
+            throw new IllegalArgumentException("backoffAfter must be 0 (never) or more");
+        }
+        this.backoffAfter = backoffAfter;
+    }
+
+    public long getMaxBackoff() {
+        return maxBackoff;
+    }
+
+    public void setMaxBackoff(long maxBackoff) {
+        if (maxBackoff < 1) {
+            throw new IllegalArgumentException("maxBackoff must be at least 1 ms");
+        }
+        this.maxBackoff = maxBackoff;
     }
 
     public void setSubscription(String subscription) {

@@ -58,8 +58,13 @@ public final class Receiver implements AutoCloseable {
 
     /** A receiver on another local address, e.g. 127.0.0.2. */
     public Receiver(String address) throws IOException {
+        this(address, 0);
+    }
+
+    /** A receiver on that address and port (0: any free one). */
+    public Receiver(String address, int port) throws IOException {
         this.address = address;
-        server = HttpServer.create(new InetSocketAddress(address, 0), 0);
+        server = HttpServer.create(new InetSocketAddress(address, port), 0);
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", this::handle);
         server.start();
