@@ -18,6 +18,11 @@ public final class IngestPressure {
     private static final String BEAN = "hookbridgeIngestPressure";
     /** How long a delivery worker waits before looking again. */
     private static final long PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * The longest a delivery waits for the pressure to drop: even a burst that never ends, or a route that never
+     * answers its provider, leaves the deliveries a trickle.
+     */
+    private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final AtomicInteger waiting = new AtomicInteger();
     private final int threshold;
@@ -51,9 +56,10 @@ public final class IngestPressure {
         return threshold > 0 && waiting.get() > threshold;
     }
 
-    /** Returns once the pressure is low again (or {@code running} turns false). */
+    /** Returns once the pressure is low again, {@code running} turns false, or after a second at most. */
     void yieldWhileHigh(BooleanSupplier running) {
-        while (isHigh() && running.getAsBoolean()) {
+        long deadline = System.nanoTime() + MAX_WAIT_NANOS;
+        while (isHigh() && running.getAsBoolean() && System.nanoTime() < deadline) {
             LockSupport.parkNanos(PAUSE_NANOS);
         }
     }
