@@ -136,6 +136,7 @@ Case 8's log: ${R[refused.failed]} failed attempts to c were logged in ${R[refus
 
 - Start-up: from launching \`bin/hookbridge\` to the first 2xx for a signed push on \`/webhooks/github\` (curl every 20 ms),
   for each gateway started: $(for s in $STARTUPS; do printf '%s %s s, ' "${s%%=*}" "$(div "${s#*=}" 1000 "%.2f")"; done | sed 's/, $//').
+  The first one started (plain-ingest) writes the class-data archive when it stops; the others map it.
 - Memory: the peak RSS (VmHWM) was ${R[ingest.hwm]} MB after ingest at full speed (RSS then: ${R[ingest.split]}) and
   ${R[e2e.hwm_final]} MB for the end-to-end gateway at the end of its cases 4 to 5 (RSS then: ${R[iso.split]}).
 - Black-hole case: threads ${R[iso.threads]} during the window (sampled every second, /proc/PID/status), ${R[iso.threads_after]}
