@@ -3,7 +3,6 @@ package io.hookbridge.inbox;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -13,20 +12,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.hookbridge.Hookbridge;
 import io.hookbridge.testing.Gateway;
 import io.hookbridge.testing.LogLines;
 import io.hookbridge.testing.Postgres;
 import io.hookbridge.testing.Receiver;
 import io.hookbridge.testing.RouteFiles;
 import io.hookbridge.testing.Signatures;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,49 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * bookkeeping, a burst that overflows memory is claimed as soon as there is room, and a failing destination costs one
  * log line per attempt.
  */
-class DeliveryEngineTest {
-
-    @TempDir
-    Path dir;
-    final List<AutoCloseable> toClose = new ArrayList<>();
-    CamelContext context;
-
-    @AfterEach
-    void close() throws Exception {
-        if (context != null) {
-            context.close();
-        }
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-    }
-
-    CamelContext start(RouteBuilder subscription) throws Exception {
-        CamelContext c = new DefaultCamelContext();
-        Hookbridge.install(c);
-        c.getPropertiesComponent().addInitialProperty("hookbridge.datasource.url", Postgres.storeUrl(dir.resolve("db")));
-        c.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:in").routeId("in").to("inbox:orders");
-            }
-        });
-        c.addRoutes(subscription);
-        c.start();
-        context = c;
-        return c;
-    }
-
-    String send(int n) {
-        Exchange reply = context.createProducerTemplate().request("direct:in",
-                e -> e.getMessage().setBody(("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8)));
-        assertThat(reply.getException()).isNull();
-        return reply.getMessage().getHeader(InboxHeaders.EVENT_ID, String.class);
-    }
-
-    InboxStore store() {
-        return context.getComponent("inbox", InboxComponent.class).getStore();
-    }
+class DeliveryEngineTest extends InboxTestSupport {
 
     /**
      * On PostgreSQL ingest and bookkeeping have writers of their own. (On HSQLDB they share one, which takes ingest
@@ -96,7 +47,7 @@ class DeliveryEngineTest {
                 from("inbox:orders").routeId("a").to("kamelet:webhook-sink?url=" + r.url("/a"));
             }
         });
-        send(0);
+        send("{}");
         await().atMost(Duration.ofSeconds(10)).until(() -> r.requests().size() == 1);
 
         // another session holds the subscription's row: the bookkeeping writer's next write to it has to wait
@@ -112,7 +63,7 @@ class DeliveryEngineTest {
             long started = System.nanoTime();
             List<String> ids = new ArrayList<>();
             for (int i = 1; i <= 20; i++) {
-                ids.add(send(i)); // each returns once its event is committed
+                ids.add(send("{\"n\":" + i + "}")); // each returns once its event is committed
             }
             assertThat(ids).doesNotContainNull().doesNotHaveDuplicates();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
@@ -138,7 +89,7 @@ class DeliveryEngineTest {
 
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            ids.add(send(i));
+            ids.add(send("{\"n\":" + i + "}"));
         }
 
         await().atMost(Duration.ofSeconds(20)).until(() -> r.requests().size() >= 60);
