@@ -20,7 +20,9 @@ A=$P_A/a B=$P_B/b C=$P_C/c
 PLAIN=${R[plain.rps]} CEIL=${R[ceiling.rps]}
 STARTUPS=$(for k in "${!R[@]}"; do if [[ $k == startup.* ]]; then echo "${k#startup.}=${R[$k]}"; fi; done | sort)
 STARTUP_MAX=$(sed 's/.*=//' <<< "$STARTUPS" | sort -n | tail -1)
-RSS_MAX=$(for k in "${!R[@]}"; do if [[ $k == *.hwm* ]]; then echo "${R[$k]}"; fi; done | sort -n | tail -1)
+# the gateways' peaks (the ceiling and the peer are other programs)
+RSS_MAX=$(for k in "${!R[@]}"; do if [[ $k == *.hwm* && $k != ceiling.* && $k != peer.* ]]; then echo "${R[$k]}"; fi; done |
+  sort -n | tail -1)
 ISO_A=$(share "${R[iso.$A.rate]}" "${R[e2e.$A.rate]}") ISO_B=$(share "${R[iso.$B.rate]}" "${R[e2e.$B.rate]}")
 REF_A=$(share "${R[refused.$A.rate]}" "${R[e2e.$A.rate]}") REF_B=$(share "${R[refused.$B.rate]}" "${R[e2e.$B.rate]}")
 sustained_label() { [ "${R[$1.bounded]}" = 1 ] && echo "sustained" || echo "highest tried, NOT sustained"; }
