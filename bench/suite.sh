@@ -13,10 +13,10 @@
 #   4 e2e       ingest + 3 subscriptions delivering to bench/Receiver.java (bench/e2e-routes.yaml): the highest paced
 #               rate whose deliveries keep up (each destination gets >= 97% of the rate, all done within 3 s of the end
 #               of the load), then 1,000/s
-#   7 overload  as 4, offered 3x case 4's rate for 20 s, then nothing: the answers during the burst, the time to drain
 #   8 refused   as 4 at 4's rate, destination c's port closed (connections refused at once): a and b's rates, the
 #               answers, the gateway's CPU and the log it writes per failed attempt
 #   5 isolation as 4 at 4's rate, destination c a black hole (accepts, never answers)
+#   7 overload  as 4, offered 3x case 4's rate for 20 s, then nothing: the answers during the burst, the time to drain
 #   6 peer      Debian's webhook (adnanh/webhook 2.8) checking the same signatures, running /bin/true
 #               (bench/webhook-hooks.json)                                          wrk, 32 connections
 #   9 postgres  with a PostgreSQL server (.ci/postgres starts one): case 3 and case 4 at 1,000/s with the store there
@@ -377,14 +377,6 @@ e2e_run "$GW_B" $P_E2E $FIXED_RATE "$DURATION" 2 "${ABC[@]}"
 record_e2e e2e1k $FIXED_RATE
 settle $P_E2E
 
-# --- 7 overload: three times the sustained rate for a while, then nothing ----------------------------------------------------
-R[overload.rate]=$((3 * E2E_RATE))
-log "overload: ${R[overload.rate]}/s for ${OVERLOAD_SECONDS}s, then nothing"
-CAP=$((DRAIN_CAP * 4)) PACE_EXTRA="--connections $OVERLOAD_CONNECTIONS" \
-  e2e_run "$GW_B" $P_E2E "${R[overload.rate]}" "$OVERLOAD_SECONDS" 0 "${ABC[@]}"
-record_e2e overload "${R[overload.rate]}"
-settle $P_E2E
-
 # --- 8 refused: destination c's port closed, at case 4's rate -----------------------------------------------------------------
 curl -s -X POST "$CTRL/refuse?port=$P_C" > /dev/null
 LOG_BEFORE=$(wc -c < "$E2E_LOG") LINES_BEFORE=$(wc -l < "$E2E_LOG")
@@ -412,9 +404,20 @@ R[iso.split]=$(rss_split "$GW_B")
 R[iso.threads_after]=$(awk '/^Threads:/ { print $2 }' "/proc/$GW_B/status")
 R[iso.holes]=$(awk '$1 == "blackholed_requests" { print $2 }' <<< "$(curl -s "$CTRL/stats.txt")")
 R[iso.pending]=$(pending $P_E2E)
+curl -s -X POST "$CTRL/blackhole?port=$P_C&on=false" > /dev/null
+settle $P_E2E
+
+# --- 7 overload: three times the sustained rate for a while, then nothing (last on this gateway: it leaves a
+# bigger store behind, which the cases compared with case 4 must not inherit) ----------------------------------------------------
+R[overload.rate]=$((3 * E2E_RATE))
+log "overload: ${R[overload.rate]}/s for ${OVERLOAD_SECONDS}s, then nothing"
+CAP=$((DRAIN_CAP * 4)) PACE_EXTRA="--connections $OVERLOAD_CONNECTIONS" \
+  e2e_run "$GW_B" $P_E2E "${R[overload.rate]}" "$OVERLOAD_SECONDS" 0 "${ABC[@]}"
+record_e2e overload "${R[overload.rate]}"
+settle $P_E2E
+
 R[e2e.hwm_final]=$(status_mb "$GW_B" VmHWM)
 stop "$GW_B"
-curl -s -X POST "$CTRL/blackhole?port=$P_C&on=false" > /dev/null
 
 # --- 9 the store on PostgreSQL: ingest at full speed, end to end at 1,000/s ------------------------------------------------
 if [ "$WITH_PG" = 1 ]; then
