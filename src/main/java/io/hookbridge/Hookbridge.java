@@ -1,6 +1,7 @@
 package io.hookbridge;
 
 import io.hookbridge.admin.AdminRoutes;
+import io.hookbridge.inbox.PermanentFailuresNotRedelivered;
 import io.hookbridge.inbox.QuietExhaustedFailures;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kamelet.KameletComponent;
@@ -45,12 +46,14 @@ public final class Hookbridge {
      * Prepares a CamelContext for Hookbridge's Kamelets; camel-main does this by itself, an application embedding
      * Hookbridge calls it before adding routes. Kamelet parameters then arrive as written (see
      * {@link KameletParameters}), a route's redelivery policy retries a Kamelet step as a whole, subscriptions' failed
-     * attempts are logged once (see {@link QuietExhaustedFailures}), and HTTP routes use camel-main's server port (see
+     * attempts are logged once (see {@link QuietExhaustedFailures}) and not redelivered in memory when retrying cannot
+     * help (see {@link PermanentFailuresNotRedelivered}), and HTTP routes use camel-main's server port (see
      * {@link MainServerHttpEngine}).
      */
     public static void install(CamelContext context) {
         KameletParameters.install(context);
         QuietExhaustedFailures.install(context);
+        PermanentFailuresNotRedelivered.install(context);
         if (context.getRegistry().lookupByName(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME) == null) {
             context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, new MainServerHttpEngine());
         }

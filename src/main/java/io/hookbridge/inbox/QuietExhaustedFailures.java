@@ -2,6 +2,7 @@ package io.hookbridge.inbox;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ErrorHandlerFactory;
+import org.apache.camel.builder.DefaultErrorHandlerBuilder;
 import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.ModelLifecycleStrategySupport;
 import org.apache.camel.model.RedeliveryPolicyDefinition;
@@ -50,7 +51,8 @@ public final class QuietExhaustedFailures extends ModelLifecycleStrategySupport 
                 return; // an error handler comes from elsewhere: the user's choice
             }
             route.setErrorHandlerFactory(quiet(new DefaultErrorHandlerDefinition()));
-        } else if (handler.getClass() == DefaultErrorHandlerDefinition.class) {
+        } else if (handler.getClass() == DefaultErrorHandlerDefinition.class
+                || handler.getClass() == DefaultErrorHandlerBuilder.class) { // YAML's, and the Java DSL's
             // a copy: the definition may be shared with routes that are no subscriptions
             route.setErrorHandlerFactory(quiet((DefaultErrorHandlerDefinition) handler.cloneBuilder()));
         }

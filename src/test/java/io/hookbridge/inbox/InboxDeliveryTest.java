@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.hookbridge.testing.FaultyDestination;
+import io.hookbridge.testing.LogLines;
 import io.hookbridge.testing.MutableClock;
 import io.hookbridge.testing.Receiver;
 import org.apache.camel.builder.RouteBuilder;
@@ -82,6 +83,35 @@ class InboxDeliveryTest extends InboxTestSupport {
         Thread.sleep(300);
         assertThat(r.requests()).hasSize(1);
         assertThat(state(id, "a").attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void aRoutesRedeliveryPolicyDoesNotRepeatAPermanentFailure() throws Exception {
+        Receiver client = receiver().always(404);
+        Receiver transient_ = receiver().always(503);
+        LogLines log = LogLines.capture();
+        toClose.add(log);
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(10));
+                from("inbox:orders?pollInterval=20&retrySchedule=1h").routeId("client")
+                        .to("kamelet:webhook-sink?url=" + client.url("/a"));
+                from("inbox:orders?pollInterval=20&retrySchedule=1h").routeId("transient")
+                        .to("kamelet:webhook-sink?url=" + transient_.url("/b"));
+            }
+        });
+
+        String id = send("{}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "dead".equals(state(id, "client").status()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(id, "transient").attempts() == 1);
+        Thread.sleep(300);
+        assertThat(client.requests()).as("a 404 is not retried, in memory or later").hasSize(1);
+        assertThat(transient_.requests()).as("a 503 is, as the route asks").hasSize(3);
+        assertThat(log.events().stream().filter(e -> e.contains(" - inbox-client] ")))
+                .as("what the subscription logged").singleElement().asString()
+                .startsWith("WARN ").doesNotContain("\n").contains("HTTP 404");
     }
 
     @Test
