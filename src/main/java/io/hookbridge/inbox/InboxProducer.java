@@ -106,8 +106,10 @@ public class InboxProducer extends DefaultAsyncProducer {
                     event.idempotencyKey());
             return;
         }
-        LOG.debug("Event {} from {} stored in {} ({}, {} bytes) for {} subscriptions", event.id(), event.source(),
-                endpoint.getName(), event.type(), event.body().length, leases.size());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Event {} from {} stored in {} ({}, {} bytes) for {} subscription{}", event.id(), event.source(),
+                    endpoint.getName(), event.type(), event.body().length, leases.size(), leases.size() == 1 ? "" : "s");
+        }
         for (InboxComponent.Subscriber s : subscribers) {
             if (s.consumer() == null) {
                 continue;

@@ -17,13 +17,13 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * The PostgreSQL server of the tests ({@code .ci/postgres} installs and starts it): a database per test, created on
  * first use. {@code HOOKBRIDGE_TEST_POSTGRES} is a JDBC URL of the server's {@code postgres} database with a user
- * allowed to create databases; when it is set (as {@code .ci/run} does) a server that does not answer fails the
- * tests, otherwise they are skipped, so that {@code mvn verify} also runs on a machine without PostgreSQL.
+ * allowed to create databases. Only when it is set (as {@code .ci/run} does) do the tests use a server, and one that
+ * does not answer fails them; otherwise they are skipped: they drop {@code hbtest_*} databases, so they never touch a
+ * server they were not given (a developer's own on 127.0.0.1:5432, say).
  */
 public final class Postgres {
 
     private static final String ENV = "HOOKBRIDGE_TEST_POSTGRES";
-    private static final String DEFAULT = "jdbc:postgresql://127.0.0.1:5432/postgres?user=hookbridge&password=hookbridge";
     private static final List<String> CLEARED = new ArrayList<>();
 
     private Postgres() {
@@ -46,8 +46,9 @@ public final class Postgres {
     /** The JDBC URL of a database of that name ({@code prefix} + a digest of {@code key}), created if missing. */
     public static synchronized String database(String prefix, String key) {
         String server = System.getenv(ENV);
+        Assumptions.assumeTrue(server != null, "PostgreSQL tests run on the server " + ENV + " names (.ci/run sets it)");
         String name = prefix + digest(key);
-        try (Connection c = DriverManager.getConnection(server == null ? DEFAULT : server);
+        try (Connection c = DriverManager.getConnection(server);
                 Statement s = c.createStatement()) {
             if (!CLEARED.contains(prefix)) {
                 // what earlier runs of this JVM's tests left behind
@@ -68,11 +69,9 @@ public final class Postgres {
                 }
             }
         } catch (SQLException e) {
-            Assumptions.assumeTrue(server != null, "no PostgreSQL for the tests (" + e.getMessage()
-                    + "); set " + ENV + " or run .ci/postgres");
             throw new IllegalStateException("PostgreSQL at " + ENV + " does not answer", e);
         }
-        return (server == null ? DEFAULT : server).replaceFirst("/postgres(\\?|$)", "/" + name + "$1");
+        return server.replaceFirst("/postgres(\\?|$)", "/" + name + "$1");
     }
 
     private static String digest(String key) {
