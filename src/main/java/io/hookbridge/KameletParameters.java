@@ -15,6 +15,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -22,9 +23,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.LineNumberAware;
+import org.apache.camel.model.EndpointRequiredDefinition;
+import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.ModelLifecycleStrategySupport;
+import org.apache.camel.model.ProcessorDefinitionHelper;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.EndpointUriFactory;
 import org.apache.camel.spi.UriFactoryResolver;
 import org.apache.camel.support.PluginHelper;
+import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * endpoint URI without encoding the values, so a {@code +} in a secret becomes a space and a {@code &} in a message
  * template cuts it short - silently, whether the value is written inline or comes from a {@code {{placeholder}}}.
  * The DSL does protect the parameters a component declares secret, by wrapping them in {@code RAW()}; this declares
- * every parameter of every Kamelet on the Kamelet path secret for that purpose.
+ * every parameter of every Kamelet on the Kamelet path secret for that purpose. It also refuses, when a route is added,
+ * a Kamelet name that no location has and a parameter the Kamelet does not declare.
  */
 final class KameletParameters {
 
@@ -42,31 +51,60 @@ final class KameletParameters {
     private KameletParameters() {
     }
 
-    /** Installs the protection; must run before routes are loaded. */
+    /** Installs the protection and the check; must run before routes are loaded. */
     static void install(CamelContext context) {
+        Declared declared = new Declared(context);
         UriFactoryResolver resolver = PluginHelper.getUriFactoryResolver(context);
         context.getCamelContextExtension().addContextPlugin(UriFactoryResolver.class, (name, ctx) -> {
             EndpointUriFactory factory = resolver.resolveFactory(name, ctx);
-            return "kamelet".equals(name) && factory != null ? new RawParameters(factory, ctx) : factory;
+            return "kamelet".equals(name) && factory != null ? new RawParameters(factory, declared) : factory;
         });
+        ((ModelCamelContext) context).addModelLifecycleStrategy(new UsageCheck(declared,
+                resolver.resolveFactory("kamelet", context)));
+    }
+
+    /** The Kamelets' declared parameters, read once, when first needed. */
+    private static final class Declared {
+        private final CamelContext context;
+        private Map<String, List<String>> byKamelet;
+        private Set<String> all;
+
+        Declared(CamelContext context) {
+            this.context = context;
+        }
+
+        synchronized Map<String, List<String>> byKamelet() {
+            if (byKamelet == null) {
+                byKamelet = declaredParameters(context);
+            }
+            return byKamelet;
+        }
+
+        synchronized Set<String> all() {
+            if (all == null) {
+                all = new TreeSet<>();
+                byKamelet().values().forEach(all::addAll);
+            }
+            return all;
+        }
     }
 
     /** The Kamelet URI factory, declaring all Kamelet parameters secret so the YAML DSL keeps them RAW. */
     private static final class RawParameters implements EndpointUriFactory {
         private final EndpointUriFactory delegate;
-        private CamelContext context;
+        private final Declared declared;
         private Set<String> names;
 
-        RawParameters(EndpointUriFactory delegate, CamelContext context) {
+        RawParameters(EndpointUriFactory delegate, Declared declared) {
             this.delegate = delegate;
-            this.context = context;
+            this.declared = declared;
         }
 
         @Override
         public synchronized Set<String> secretPropertyNames() {
             if (names == null) {
                 names = new TreeSet<>(delegate.secretPropertyNames());
-                names.addAll(parameterNames(context));
+                names.addAll(declared.all());
             }
             return names;
         }
@@ -98,23 +136,100 @@ final class KameletParameters {
 
         @Override
         public void setCamelContext(CamelContext camelContext) {
-            this.context = camelContext;
             delegate.setCamelContext(camelContext);
         }
 
         @Override
         public CamelContext getCamelContext() {
-            return context;
+            return delegate.getCamelContext();
         }
     }
 
     /**
-     * The parameter names declared by the Kamelets of the configured locations ({@code classpath:} folders and
-     * {@code file:} directories). Read from the files' text rather than parsed as YAML: hundreds of catalog Kamelets
-     * are on the classpath, and a start-up that parses them all takes a second longer.
+     * Refuses a route that names a Kamelet no location has, or gives one a parameter it does not declare: Camel's
+     * Kamelets accept any parameter and ignore the unknown ones, so {@code txt:} for {@code text:} would go unnoticed
+     * until the first e-mail arrived without its text.
      */
+    private static final class UsageCheck extends ModelLifecycleStrategySupport {
+        private final Declared declared;
+        private final Set<String> endpointOptions;
+
+        UsageCheck(Declared declared, EndpointUriFactory kamelet) {
+            this.declared = declared;
+            this.endpointOptions = kamelet == null ? Set.of() : kamelet.propertyNames();
+        }
+
+        @Override
+        public void onAddRouteDefinition(RouteDefinition route) {
+            if (route.getInput() != null) {
+                check(route, route.getInput(), route.getInput().getEndpointUri());
+            }
+            for (EndpointRequiredDefinition to : ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(),
+                    EndpointRequiredDefinition.class)) {
+                check(route, to, to.getEndpointUri());
+            }
+        }
+
+        private void check(RouteDefinition route, Object definition, String uri) {
+            if (uri == null || !uri.startsWith("kamelet:") || uri.contains("${")) {
+                return;
+            }
+            int query = uri.indexOf('?');
+            String path = uri.substring("kamelet:".length(), query < 0 ? uri.length() : query).replaceFirst("^/+", "");
+            String name = path.contains("/") ? path.substring(0, path.indexOf('/')) : path;
+            if (name.equals("source") || name.equals("sink") || name.contains("{{")) {
+                return; // a Kamelet's own ends, or a name only known once placeholders resolve
+            }
+            List<String> parameters = declared.byKamelet().get(name);
+            if (parameters == null) {
+                throw new IllegalArgumentException(where(route, definition) + ": no Kamelet named '" + name + "' in "
+                        + declared.context.getPropertiesComponent().resolveProperty("camel.component.kamelet.location")
+                                .orElse("classpath:kamelets")
+                        + Suggestion.closest(name, declared.byKamelet().keySet()));
+            }
+            if (query < 0) {
+                return;
+            }
+            Set<String> allowed = new TreeSet<>(parameters);
+            allowed.addAll(endpointOptions);
+            try {
+                for (String key : URISupport.parseQuery(uri.substring(query + 1), true).keySet()) {
+                    if (!allowed.contains(key) && !key.contains("{{")) {
+                        throw new IllegalArgumentException(where(route, definition) + ": unknown parameter '" + key
+                                + "' of " + name + Suggestion.closest(key, parameters));
+                    }
+                }
+            } catch (URISyntaxException malformed) {
+                throw new IllegalArgumentException(where(route, definition) + ": malformed parameters of " + name);
+            }
+        }
+
+        /** As in {@code route 'mail-out' (routes/mail.yaml:14)}. */
+        private static String where(RouteDefinition route, Object definition) {
+            LineNumberAware at = definition instanceof LineNumberAware l && l.getLineNumber() > 0 ? l : route;
+            String location = at.getLocation() == null ? null
+                    : at.getLocation().replaceFirst("^(file|classpath):", "")
+                            + (at.getLineNumber() > 0 ? ":" + at.getLineNumber() : "");
+            return (route.getId() == null ? "a route" : "route '" + route.getId() + "'")
+                    + (location == null ? "" : " (" + location + ")");
+        }
+    }
+
+    /** Every parameter name any Kamelet of the configured locations declares. */
     static Set<String> parameterNames(CamelContext context) {
         Set<String> names = new TreeSet<>();
+        declaredParameters(context).values().forEach(names::addAll);
+        return names;
+    }
+
+    /**
+     * The Kamelets of the configured locations ({@code classpath:} folders and {@code file:} directories), each with
+     * the parameter names it declares; where two locations have a Kamelet of one name, the first listed wins, as in
+     * Camel. Read from the files' text rather than parsed as YAML: hundreds of catalog Kamelets are on the classpath,
+     * and a start-up that parses them all takes a second longer.
+     */
+    static Map<String, List<String>> declaredParameters(CamelContext context) {
+        Map<String, List<String>> kamelets = new TreeMap<>();
         String locations = context.getPropertiesComponent().resolveProperty("camel.component.kamelet.location")
                 .orElse("classpath:kamelets");
         for (String location : locations.split(",")) {
@@ -123,9 +238,10 @@ final class KameletParameters {
                 if (l.startsWith("file:")) {
                     Path dir = Path.of(l.substring("file:".length()));
                     if (Files.isDirectory(dir)) {
-                        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.kamelet.yaml")) {
+                        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
                             for (Path f : files) {
-                                names.addAll(declaredParameters(Files.readAllLines(f)));
+                                kamelets.putIfAbsent(name(f.getFileName().toString()),
+                                        declaredParameters(Files.readAllLines(f)));
                             }
                         }
                     }
@@ -133,16 +249,22 @@ final class KameletParameters {
                     String folder = l.startsWith("classpath:") ? l.substring("classpath:".length()) : l;
                     readClasspathFolder(context.getApplicationContextClassLoader() != null
                             ? context.getApplicationContextClassLoader() : KameletParameters.class.getClassLoader(),
-                            folder.replaceAll("^/+", ""), names);
+                            folder.replaceAll("^/+", ""), kamelets);
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.debug("Cannot read Kamelets from {}: {}", location, e.toString());
             }
         }
-        return names;
+        return kamelets;
     }
 
-    private static void readClasspathFolder(ClassLoader loader, String folder, Set<String> names) throws IOException {
+    private static String name(String fileName) {
+        String base = fileName.substring(fileName.lastIndexOf('/') + 1);
+        return base.substring(0, base.length() - SUFFIX.length());
+    }
+
+    private static void readClasspathFolder(ClassLoader loader, String folder, Map<String, List<String>> kamelets)
+            throws IOException {
         Enumeration<URL> urls = loader.getResources(folder);
         while (urls.hasMoreElements()) {
             URL url = urls.nextElement();
@@ -153,18 +275,19 @@ final class KameletParameters {
                     Enumeration<JarEntry> entries = jar.entries();
                     while (entries.hasMoreElements()) {
                         JarEntry e = entries.nextElement();
-                        if (e.getName().startsWith(folder + "/") && e.getName().endsWith(".kamelet.yaml")) {
+                        if (e.getName().startsWith(folder + "/") && e.getName().endsWith(SUFFIX)
+                                && !kamelets.containsKey(name(e.getName()))) {
                             try (InputStream in = jar.getInputStream(e)) {
-                                names.addAll(declaredParameters(lines(in)));
+                                kamelets.put(name(e.getName()), declaredParameters(lines(in)));
                             }
                         }
                     }
                 }
             } else if ("file".equals(url.getProtocol())) {
                 try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(URI.create(url.toString())),
-                        "*.kamelet.yaml")) {
+                        "*" + SUFFIX)) {
                     for (Path f : files) {
-                        names.addAll(declaredParameters(Files.readAllLines(f)));
+                        kamelets.putIfAbsent(name(f.getFileName().toString()), declaredParameters(Files.readAllLines(f)));
                     }
                 }
             }
@@ -207,5 +330,6 @@ final class KameletParameters {
         return names;
     }
 
+    private static final String SUFFIX = ".kamelet.yaml";
     private static final Pattern KEY = Pattern.compile("\"?([A-Za-z0-9_.-]+)\"?\\s*:.*");
 }

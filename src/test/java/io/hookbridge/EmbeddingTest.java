@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -31,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  */
 class EmbeddingTest {
 
-    static final String SECRET = "embedded";
+    static final String SECRET = "embedded+secret"; // a + is where URIs go wrong
 
     @TempDir
     Path dir;
@@ -48,7 +49,7 @@ class EmbeddingTest {
         properties.addInitialProperty("hookbridge.datasource.url", "jdbc:hsqldb:file:" + dir.resolve("db"));
         properties.addInitialProperty("github.secret", SECRET);
         properties.addInitialProperty("partner-a.url", partner.url("/a"));
-        properties.addInitialProperty("partner-a.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        properties.addInitialProperty("partner-a.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2La+aSw");
         properties.addInitialProperty("partner-b.url", partner.url("/b"));
         Hookbridge.install(context);
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
@@ -89,18 +90,32 @@ class EmbeddingTest {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("kamelet:github-webhook-source?path=/webhooks/github&secret={{github.secret}}")
+                from("kamelet:github-webhook-source?path=/webhooks/github&secret=RAW({{github.secret}})")
                         .routeId("github-in")
                         .to("inbox:github");
 
                 from("inbox:github?retrySchedule=5s,5m,30m,2h")
                         .routeId("to-partner-a")
                         .errorHandler(defaultErrorHandler().maximumRedeliveries(2).redeliveryDelay(200))
-                        .to("kamelet:webhook-sink?url={{partner-a.url}}&secret={{partner-a.secret}}");
+                        .to("kamelet:webhook-sink?url={{partner-a.url}}&secret=RAW({{partner-a.secret}})");
             }
         });
         context.start();
 
         expectDeliveryTo("/a");
+    }
+
+    @Test
+    void aSecretWithAPlusOutsideRawStopsTheStartSayingHow() throws Exception {
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("inbox:github").routeId("to-partner-a")
+                        .to("kamelet:webhook-sink?url={{partner-a.url}}&secret={{partner-a.secret}}");
+            }
+        });
+
+        assertThatThrownBy(context::start).rootCause().hasMessageContaining("a space is not base64")
+                .hasMessageContaining("secret=RAW({{my.secret}})").message().doesNotContain("MfKQ9r8");
     }
 }

@@ -10,15 +10,16 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * Builds the request a chat or SMS API expects from an event, in two steps: the message {@code text} is rendered from
  * its template with the target's escaping and cut to the API's limit; then the request body is rendered from the
  * {@code payload} template (the API's JSON or form shape, shipped in the jar), with {@code text} and the sink's
  * {@code values} in scope, escaped for that format. The body and its content type replace the event's; the HTTP call
- * is the webhook sink's.
+ * is the webhook sink's. The templates are compiled when the route starts: a broken one stops the start, not an event.
  */
-public class ChatMessage implements Processor, CamelContextAware {
+public class ChatMessage extends ServiceSupport implements Processor, CamelContextAware {
 
     private CamelContext camelContext;
     private String textTemplate;
@@ -27,17 +28,29 @@ public class ChatMessage implements Processor, CamelContextAware {
     private String payloadTemplate;
     private Escaping payloadEscaping = Escaping.JSON;
     private final Map<String, String> values = new LinkedHashMap<>();
-    private final Map<String, MessageTemplate> valueTemplates = new LinkedHashMap<>();
+    private final Map<String, MessageTemplate> valueTemplates = new LinkedHashMap<>(); // read-only once started
     private MessageTemplate text;
     private MessageTemplate payload;
+
+    @Override
+    protected void doInit() {
+        values.forEach((name, template) -> {
+            if (template != null && !template.isEmpty()) {
+                valueTemplates.put(name, MessageTemplate.compile(camelContext, "'" + name + "'", template, textEscaping));
+            }
+        });
+        text = MessageTemplate.compile(camelContext, "the text", textTemplate, textEscaping);
+        payload = MessageTemplate.compile(camelContext, "the payload", payloadTemplate, payloadEscaping);
+    }
 
     @Override
     public void process(Exchange exchange) {
         Message m = exchange.getMessage();
         Map<String, Object> scope = new LinkedHashMap<>();
-        values.forEach((k, v) -> scope.put(k, typed(v == null || v.isEmpty() ? v : value(k, v).render(m, Map.of()))));
-        scope.put("text", cut(text().render(m, scope)));
-        String body = payload().render(m, scope);
+        values.forEach((k, v) -> scope.put(k, typed(valueTemplates.containsKey(k)
+                ? valueTemplates.get(k).render(m, Map.of()) : v)));
+        scope.put("text", cut(text.render(m, scope)));
+        String body = payload.render(m, scope);
         m.setHeader(Exchange.CONTENT_TYPE, payloadEscaping == Escaping.FORM
                 ? "application/x-www-form-urlencoded" : "application/json");
         m.setBody(body.getBytes(StandardCharsets.UTF_8));
@@ -53,25 +66,6 @@ public class ChatMessage implements Processor, CamelContextAware {
 
     private String cut(String value) {
         return value.length() <= maxTextLength ? value : value.substring(0, maxTextLength - 1) + "…";
-    }
-
-    /** A value (a title, a recipient...) is a template too, escaped like the text. */
-    private MessageTemplate value(String name, String template) {
-        return valueTemplates.computeIfAbsent(name, n -> MessageTemplate.compile(camelContext, template, textEscaping));
-    }
-
-    private MessageTemplate text() {
-        if (text == null) {
-            text = MessageTemplate.compile(camelContext, textTemplate, textEscaping);
-        }
-        return text;
-    }
-
-    private MessageTemplate payload() {
-        if (payload == null) {
-            payload = MessageTemplate.compile(camelContext, payloadTemplate, payloadEscaping);
-        }
-        return payload;
     }
 
     /** The message text: an inline template ({@code ${field}}) or a {@code file:}/{@code classpath:} template. */

@@ -3,23 +3,44 @@ package io.hookbridge.sink;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+
+import io.hookbridge.inbox.PermanentDeliveryException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * Builds an e-mail from an event for camel-mail: sender, recipients and subject (templates too, so that e.g. the
  * customer's address can come from the payload), a plain-text body and/or an HTML body (values HTML-escaped); with
  * both, a multipart/alternative message. Every header of the event is dropped first: camel-mail would otherwise turn
  * them into mail headers, and a {@code To} among them would choose the recipient.
+ * <p>
+ * The templates are compiled when the route starts, so that a broken one stops the start rather than an event. An
+ * e-mail that cannot be built from an event (no recipient, an address that is none) fails for good at its first
+ * attempt: retrying would build it the same way.
  */
-public class EmailMessage implements Processor, CamelContextAware {
+public class EmailMessage extends ServiceSupport implements Processor, CamelContextAware {
+
+    private static final String[] ADDRESSES = { "from", "to", "cc", "bcc" };
 
     private CamelContext camelContext;
     private final Map<String, String> templates = new LinkedHashMap<>();
-    private final Map<String, MessageTemplate> compiled = new LinkedHashMap<>();
+    private final Map<String, MessageTemplate> compiled = new LinkedHashMap<>(); // read-only once started
+
+    @Override
+    protected void doInit() {
+        templates.forEach((name, template) -> {
+            if (template != null && !template.isBlank()) {
+                compiled.put(name, MessageTemplate.compile(camelContext, "email-sink's '" + name + "'", template,
+                        "html".equals(name) ? Escaping.HTML : Escaping.NONE));
+            }
+        });
+    }
 
     @Override
     public void process(Exchange exchange) {
@@ -31,8 +52,9 @@ public class EmailMessage implements Processor, CamelContextAware {
                 headers.put(field, value);
             }
         }
-        String text = render(m, "text", Escaping.NONE);
-        String html = render(m, "html", Escaping.HTML);
+        checkAddresses(headers);
+        String text = render(m, "text");
+        String html = render(m, "html");
         // no event header may become a mail header; Camel's redelivery count stays (see WebhookRequest)
         m.removeHeaders("*", "CamelRedeliver*");
         m.getHeaders().putAll(headers);
@@ -48,19 +70,34 @@ public class EmailMessage implements Processor, CamelContextAware {
         }
     }
 
+    /** An e-mail needs a recipient, and every address rendered must be one. */
+    private void checkAddresses(Map<String, String> headers) {
+        if (!headers.containsKey("To") && !headers.containsKey("Cc") && !headers.containsKey("Bcc")) {
+            throw new PermanentDeliveryException("the e-mail has no recipient: "
+                    + (templates.get("to") == null ? "no 'to' is set" : "'to' rendered empty from the event"));
+        }
+        for (String field : ADDRESSES) {
+            String value = headers.get(Character.toUpperCase(field.charAt(0)) + field.substring(1));
+            if (value != null) {
+                try {
+                    InternetAddress.parse(value, true);
+                } catch (AddressException e) {
+                    throw new PermanentDeliveryException("'" + field + "' is not a valid address list: "
+                            + e.getMessage());
+                }
+            }
+        }
+    }
+
     /** A header value: one line, so that nothing in the event can add a header of its own. */
     private String renderLine(Message m, String field) {
-        String value = render(m, field.toLowerCase(), Escaping.NONE);
+        String value = render(m, field.toLowerCase());
         return value == null ? null : value.replaceAll("[\\r\\n]+", " ").trim();
     }
 
-    private String render(Message m, String name, Escaping escaping) {
-        String template = templates.get(name);
-        if (template == null || template.isBlank()) {
-            return null;
-        }
-        return compiled.computeIfAbsent(name, n -> MessageTemplate.compile(camelContext, template, escaping))
-                .render(m, Map.of());
+    private String render(Message m, String name) {
+        MessageTemplate template = compiled.get(name);
+        return template == null ? null : template.render(m, Map.of());
     }
 
     public void setFrom(String from) {

@@ -13,7 +13,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
+import com.github.mustachejava.MustacheException;
 import io.hookbridge.inbox.InboxHeaders;
+import io.hookbridge.inbox.PermanentDeliveryException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Message;
 import org.apache.camel.support.ResourceHelper;
@@ -32,14 +34,19 @@ public final class MessageTemplate {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final String name;
     private final Mustache mustache;
 
-    private MessageTemplate(Mustache mustache) {
+    private MessageTemplate(String name, Mustache mustache) {
+        this.name = name;
         this.mustache = mustache;
     }
 
-    /** Compiles {@code template}: a {@code file:}/{@code classpath:} resource, or the template text itself. */
-    public static MessageTemplate compile(CamelContext context, String template, Escaping escaping) {
+    /**
+     * Compiles {@code template}: a {@code file:}/{@code classpath:} resource, or the template text itself. {@code name}
+     * says whose template it is in errors, as in {@code email-sink's 'subject'}.
+     */
+    public static MessageTemplate compile(CamelContext context, String name, String template, Escaping escaping) {
         DefaultMustacheFactory factory = new DefaultMustacheFactory() {
             @Override
             public void encode(String value, Writer writer) {
@@ -50,15 +57,20 @@ public final class MessageTemplate {
                 }
             }
         };
-        if (isResource(template)) {
-            try (InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(context, template)) {
-                String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                return new MessageTemplate(factory.compile(new StringReader(text), template));
-            } catch (IOException e) {
-                throw new IllegalArgumentException("Cannot read the template " + template, e);
+        try {
+            if (isResource(template)) {
+                try (InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(context, template)) {
+                    String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    return new MessageTemplate(name, factory.compile(new StringReader(text), template));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(name + " template: cannot read " + template + " (" + e.getMessage()
+                            + ")", e);
+                }
             }
+            return new MessageTemplate(name, factory.compile(new StringReader(template), "inline", "${", "}"));
+        } catch (MustacheException e) {
+            throw new IllegalArgumentException(name + " template: " + e.getMessage(), e);
         }
-        return new MessageTemplate(factory.compile(new StringReader(template), "inline", "${", "}"));
     }
 
     static boolean isResource(String template) {
@@ -69,7 +81,12 @@ public final class MessageTemplate {
     /** Renders over the event in {@code message}, with {@code extra} values on top. */
     public String render(Message message, Map<String, ?> extra) {
         StringWriter out = new StringWriter();
-        mustache.execute(out, scope(message, extra));
+        try {
+            mustache.execute(out, scope(message, extra));
+        } catch (MustacheException e) {
+            // the same event renders the same way on every try
+            throw new PermanentDeliveryException(name + " template: " + e.getMessage());
+        }
         return out.toString();
     }
 

@@ -3,35 +3,50 @@ package io.hookbridge.sink;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookbridge.inbox.InboxHeaders;
+import io.hookbridge.source.Secrets;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.http.HttpMethods;
+import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * Prepares an outbound webhook request the Standard Webhooks way: {@code webhook-id} (the event id, the same on every
  * retry so receivers can dedupe), {@code webhook-timestamp}, and, with a secret, {@code webhook-signature:
- * v1,base64(HMAC-SHA256(id.timestamp.body))}; plus the method, Basic or bearer authentication and extra headers.
- * Every other header of the exchange is dropped, so nothing received from the provider leaks to the destination.
+ * v1,base64(HMAC-SHA256(id.timestamp.body))}, and {@code webhook-event-type} when the event has a type; plus the
+ * method, Basic or bearer authentication and extra headers, whose values can be templates over the event. Every other
+ * header of the exchange is dropped, so nothing received from the provider leaks to the destination unless asked for.
  */
-public class WebhookRequest implements Processor {
+public class WebhookRequest extends ServiceSupport implements Processor, CamelContextAware {
+
+    /** The event's type, from its source (e.g. GitHub's X-GitHub-Event), when it has one. */
+    public static final String EVENT_TYPE_HEADER = "webhook-event-type";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private String secret;
     private byte[] key;
     private HttpMethods method = HttpMethods.POST;
     private String authorization;
     private String username;
     private String password;
-    private Map<String, String> extraHeaders = Map.of();
+    private String headers;
+    // read-only once started: values as written, and those that are templates
+    private final Map<String, String> fixedHeaders = new LinkedHashMap<>();
+    private final Map<String, MessageTemplate> templatedHeaders = new LinkedHashMap<>();
+    private CamelContext camelContext;
 
     @Override
     public void process(Exchange exchange) throws Exception {
@@ -45,7 +60,12 @@ public class WebhookRequest implements Processor {
             id = exchange.getExchangeId();
         }
         String contentType = m.getHeader(Exchange.CONTENT_TYPE, String.class);
+        String eventType = m.getHeader(InboxHeaders.EVENT_TYPE, String.class);
         long timestamp = System.currentTimeMillis() / 1000;
+        Map<String, String> rendered = templatedHeaders.isEmpty() ? Map.of() : new LinkedHashMap<>();
+        // rendered over the event before its headers go; one line each, so an event cannot add a header of its own
+        templatedHeaders.forEach((name, template) -> rendered.put(name,
+                template.render(m, Map.of()).replaceAll("[\\r\\n]+", " ")));
 
         // nothing of the event's headers goes out; Camel's redelivery count stays, or a route's redelivery policy
         // would count from zero on every try and never give up
@@ -55,10 +75,14 @@ public class WebhookRequest implements Processor {
         m.setHeader(Exchange.CONTENT_TYPE, contentType == null ? "application/json" : contentType);
         m.setHeader("webhook-id", id);
         m.setHeader("webhook-timestamp", Long.toString(timestamp));
+        if (eventType != null) {
+            m.setHeader(EVENT_TYPE_HEADER, eventType);
+        }
         if (key != null) {
             m.setHeader("webhook-signature", "v1," + sign(key, id, timestamp, body));
         }
-        extraHeaders.forEach(m::setHeader);
+        fixedHeaders.forEach(m::setHeader);
+        rendered.forEach(m::setHeader);
         if (authorization != null) {
             m.setHeader("Authorization", authorization);
         } else if (username != null) {
@@ -80,14 +104,46 @@ public class WebhookRequest implements Processor {
         }
     }
 
-    /** {@code whsec_} + base64 (as Svix and Standard Webhooks libraries expect), or any other text used as is. */
+    /**
+     * {@code whsec_} + base64 (as Svix and Standard Webhooks libraries expect), or any other text used as is. Decoded
+     * when the route starts: a malformed one set here would put its value into Camel's binding error.
+     */
     public void setSecret(String secret) {
-        if (secret == null || secret.isBlank()) {
-            this.key = null;
+        this.secret = secret == null || secret.isBlank() ? null : secret;
+    }
+
+    @Override
+    protected void doInit() {
+        if (headers != null) {
+            Map<String, String> values;
+            try {
+                values = JSON.readValue(headers, new TypeReference<>() {
+                });
+            } catch (JsonProcessingException e) {
+                // the parser's own message quotes the text, and headers carry tokens
+                throw new IllegalArgumentException("webhook-sink's headers: not a JSON object of names to text values ("
+                        + e.getOriginalMessage().replaceAll("\\s*at \\[Source.*", "").lines().findFirst().orElse("")
+                        + ")");
+            }
+            values.forEach((name, value) -> {
+                if (value != null && value.contains("${")) {
+                    templatedHeaders.put(name, MessageTemplate.compile(camelContext,
+                            "webhook-sink's header '" + name + "'", value, Escaping.NONE));
+                } else {
+                    fixedHeaders.put(name, value == null ? "" : value);
+                }
+            });
+        }
+        if (secret == null) {
+            key = null;
         } else if (secret.startsWith("whsec_")) {
-            this.key = Base64.getDecoder().decode(secret.substring(6));
+            byte[] decoded = Secrets.key(secret, "whsec");
+            if (decoded == null || decoded.length == 0) {
+                throw new IllegalArgumentException("webhook-sink's secret: " + Secrets.malformed(secret, "whsec"));
+            }
+            key = decoded;
         } else {
-            this.key = secret.getBytes(StandardCharsets.UTF_8);
+            key = secret.getBytes(StandardCharsets.UTF_8);
         }
     }
 
@@ -111,9 +167,21 @@ public class WebhookRequest implements Processor {
         this.authorization = token == null || token.isBlank() ? null : "Bearer " + token.trim();
     }
 
-    /** Extra headers as a JSON object, e.g. {@code {"Authorization": "Bearer abc"}}. */
-    public void setHeaders(String json) throws Exception {
-        this.extraHeaders = json == null || json.isBlank() ? Map.of() : JSON.readValue(json, new TypeReference<>() {
-        });
+    /**
+     * Extra headers as a JSON object, e.g. {@code {"Authorization": "Bearer abc", "X-GitHub-Event":
+     * "${header.X-GitHub-Event}"}}; each value is a message template over the event (see {@link MessageTemplate}).
+     */
+    public void setHeaders(String json) {
+        this.headers = json == null || json.isBlank() ? null : json;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
     }
 }

@@ -17,6 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * Verifies an HMAC signature over the raw request bytes: the shared mechanism behind the provider sources. Which
@@ -24,7 +25,7 @@ import org.apache.camel.Processor;
  * timestamp must be are all properties. Comparison is constant-time; a failure says which check failed, never the
  * expected value.
  */
-public class HmacVerifier implements Processor {
+public class HmacVerifier extends ServiceSupport implements Processor {
 
     private Secrets secrets;
     private String secretEncoding = "text";
@@ -45,6 +46,19 @@ public class HmacVerifier implements Processor {
                 System.currentTimeMillis() / 1000);
         // whatever its name, the signature is never stored with the event nor shown by the admin API
         Headers.remove(m, signatureHeader);
+    }
+
+    /** Started by the source's consumer: a malformed secret stops the start (see {@link Secrets}). */
+    @Override
+    protected void doInit() {
+        if (secrets == null) {
+            throw new IllegalArgumentException("the source needs a secret");
+        }
+        try {
+            secrets.check();
+        } catch (IllegalArgumentException malformed) {
+            throw new IllegalArgumentException("the source's secret: " + malformed.getMessage());
+        }
     }
 
     /** Throws a 401 rejection unless one of the signatures in the request matches one of the accepted secrets. */

@@ -23,9 +23,11 @@ import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.HttpEndpointModel;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.DefaultConsumer;
+import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,8 +71,25 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
                 VertxPlatformHttpRouter.getRouterNameFromPort(http.getEngine().getServerPort()));
         metrics = InboxMetrics.of(getEndpoint().getCamelContext());
         pressure = IngestPressure.of(getEndpoint().getCamelContext());
+        // before the path is served: a verifier refuses a malformed secret when it starts
+        try {
+            ServiceHelper.startService(endpoint.getVerifier(), endpoint.getHandshake());
+        } catch (RuntimeException e) {
+            Throwable cause = e instanceof IllegalArgumentException ? e : e.getCause();
+            throw new IllegalArgumentException(RouteOrigin.describe(getEndpoint().getCamelContext(), this) + ": "
+                    + (cause == null ? e : cause).getMessage());
+        }
         methods = list(endpoint.getHttpMethods()).stream().map(m -> m.toUpperCase(Locale.ROOT)).collect(toSet());
         mediaTypes = list(endpoint.getContentTypes()).stream().map(t -> t.toLowerCase(Locale.ROOT)).collect(toSet());
+        for (HttpEndpointModel served : http.getHttpEndpoints()) {
+            if (served.getUri().equals(endpoint.getPath())) {
+                // the first route on a path would take every call, the other's provider getting its 401s
+                throw new IllegalStateException("Two routes serve " + endpoint.getPath() + ": "
+                        + RouteOrigin.describe(getEndpoint().getCamelContext(), served.getConsumer()) + " and "
+                        + RouteOrigin.describe(getEndpoint().getCamelContext(), this)
+                        + "; give each source its own path");
+            }
+        }
         // every method reaches this route, so that the others get this source's JSON 405 rather than Vert.x's page
         route = router.route(endpoint.getPath());
         route.handler(this::receive);

@@ -131,6 +131,24 @@ class InboxDeliveryTest extends InboxTestSupport {
     }
 
     @Test
+    void theSinksHeadersCanCarryTheEventAndItsTypeGoesAlong() throws Exception {
+        Receiver r = receiver();
+        start(subscription("a", "", r.url("/a") + "&headers=RAW({\"X-GitHub-Event\":\"${header.X-GitHub-Event}\","
+                + "\"X-Repo\":\"${repository.full_name}\",\"X-Team\":\"ops\"})"));
+
+        context.createProducerTemplate().sendBodyAndHeaders("direct:in",
+                "{\"repository\":{\"full_name\":\"acme/api\"}}".getBytes(StandardCharsets.UTF_8),
+                Map.of("X-GitHub-Event", "push", InboxHeaders.EVENT_TYPE, "push", "Content-Type", "application/json"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> r.requests().size() == 1);
+        Receiver.Request req = r.requests().get(0);
+        assertThat(req.header("x-github-event")).isEqualTo("push");
+        assertThat(req.header("x-repo")).isEqualTo("acme/api");
+        assertThat(req.header("x-team")).isEqualTo("ops");
+        assertThat(req.header("webhook-event-type")).isEqualTo("push");
+    }
+
+    @Test
     void aRedirectIsAFailureAndIsNotFollowed() throws Exception {
         Receiver target = receiver();
         Receiver redirecting = receiver().answer(302, Map.of("Location", target.url("/moved")));

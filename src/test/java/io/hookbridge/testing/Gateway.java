@@ -43,7 +43,12 @@ public final class Gateway implements AutoCloseable {
         all.putAll(properties);
         Main main = Hookbridge.main();
         all.forEach(main::addOverrideProperty);
-        main.start();
+        try {
+            main.start();
+        } catch (Exception | Error e) {
+            main.stop(); // what did start (the store, the server) must not outlive a failed start
+            throw e;
+        }
         return new Gateway(main, port);
     }
 
