@@ -33,6 +33,7 @@ public class AdminApi {
     static final int MAX_LIMIT = 1000;
     /** Deliveries replayed per transaction in a bulk replay. */
     static final int REPLAY_BATCH = 500;
+    static final int DELETE_BATCH = 2000;
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -171,6 +172,36 @@ public class AdminApi {
                 null, null, null, 0), REPLAY_BATCH);
         inbox().wake();
         return Map.of("subscription", subscription, "replayed", replayed);
+    }
+
+    /**
+     * Forgets a subscription whose route is gone: its deliveries (pending ones included, never sent) and their
+     * attempts, then the subscription. With {@code dryRun} only counts them. A subscription still consuming here is
+     * refused: its route would register it again at once.
+     */
+    public Map<String, Object> deleteSubscription(@Header("id") String subscription, @Header("dryRun") String dryRun)
+            throws Exception {
+        known(subscription);
+        if (inbox().subscription(subscription) != null) {
+            throw new AdminException(409, "subscription " + subscription + " is a route of this gateway: remove the "
+                    + "route from the route files (and restart) first");
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("subscription", subscription);
+        if (Boolean.parseBoolean(dryRun)) {
+            answer.put("dryRun", true);
+            answer.put("deliveries", inbox().getStore().countByStatus(subscription));
+            return answer;
+        }
+        int deleted = 0;
+        for (int batch = DELETE_BATCH; batch == DELETE_BATCH;) {
+            batch = inbox().getStore().deleteSubscription(subscription, DELETE_BATCH).get();
+            deleted += batch;
+        }
+        LOG.info("Admin: subscription {} deleted with its {} deliveries", subscription, deleted);
+        answer.put("deleted", true);
+        answer.put("deliveries", deleted);
+        return answer;
     }
 
     /** Shapes an error as the API answers it. */

@@ -37,7 +37,7 @@ public class AdminRoutes extends RouteBuilder {
         // carries no header but its status and content type (query parameters, which are message headers, would
         // otherwise be sent back)
         for (String operation : new String[] { "events", "event", "delivery", "replayEvent", "replayDelivery",
-                "deliveries", "replay", "subscriptions", "pause", "resume", "retryDead" }) {
+                "deliveries", "replay", "subscriptions", "pause", "resume", "retryDead", "deleteSubscription" }) {
             from("direct:hookbridge-admin-" + operation).routeId("hookbridge-admin-" + operation)
                     .process(access)
                     .bean(api, operation)
@@ -88,6 +88,11 @@ public class AdminRoutes extends RouteBuilder {
                 .post("/subscriptions/{id}/resume").description("Deliver again, e.g. after a 410 pause")
                     .to("direct:hookbridge-admin-resume")
                 .post("/subscriptions/{id}/retry-dead").description("Replay every dead delivery of the subscription")
-                    .to("direct:hookbridge-admin-retryDead");
+                    .to("direct:hookbridge-admin-retryDead")
+                .delete("/subscriptions/{id}")
+                    .description("Forget a subscription whose route is gone, with its deliveries (pending ones too)")
+                    .param().name("dryRun").type(RestParamType.query).dataType("boolean")
+                        .description("Only count its deliveries by status").endParam()
+                    .to("direct:hookbridge-admin-deleteSubscription");
     }
 }

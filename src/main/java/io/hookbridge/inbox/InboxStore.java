@@ -590,6 +590,43 @@ public final class InboxStore implements AutoCloseable {
         });
     }
 
+    /**
+     * Deletes up to {@code limit} of a subscription's deliveries with their attempts, and, once it has none left, the
+     * subscription itself. Answers how many deliveries went; fewer than {@code limit} means the subscription is gone.
+     * A batch at a time, so that a subscription with millions of deliveries never holds ingest up for long.
+     */
+    public CompletableFuture<Integer> deleteSubscription(String subscription, int limit) {
+        return bookkeeping.submit(tx -> {
+            List<String> ids = new ArrayList<>();
+            PreparedStatement select = tx.prepare("SELECT event_id FROM hb_delivery WHERE subscription = ? LIMIT ?");
+            select.setString(1, subscription);
+            select.setInt(2, limit);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            if (!ids.isEmpty()) {
+                for (String table : new String[] { "hb_attempt", "hb_delivery" }) {
+                    PreparedStatement delete = tx.prepare("DELETE FROM " + table
+                            + " WHERE event_id = ? AND subscription = ?");
+                    for (String id : ids) {
+                        delete.setString(1, id);
+                        delete.setString(2, subscription);
+                        delete.addBatch();
+                    }
+                    delete.executeBatch();
+                }
+            }
+            if (ids.size() < limit) {
+                PreparedStatement delete = tx.prepare("DELETE FROM hb_subscription WHERE id = ?");
+                delete.setString(1, subscription);
+                delete.executeUpdate();
+            }
+            return ids.size();
+        });
+    }
+
     /** Makes the subscription known (it receives deliveries from now on); returns whether it is paused. */
     public CompletableFuture<Boolean> register(String subscription, String inbox, long now) {
         return bookkeeping.submit(tx -> {

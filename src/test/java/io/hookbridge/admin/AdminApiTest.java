@@ -23,6 +23,7 @@ import io.hookbridge.inbox.InboxHistory;
 import io.hookbridge.testing.Gateway;
 import io.hookbridge.testing.Http;
 import io.hookbridge.testing.Receiver;
+import io.hookbridge.testing.RouteFiles;
 import io.hookbridge.testing.Signatures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,10 @@ class AdminApiTest {
     }
 
     void start(Map<String, String> extra) throws Exception {
+        start("file:routes/github-to-partners.yaml", extra);
+    }
+
+    void start(String routes, Map<String, String> extra) throws Exception {
         managementPort = Gateway.freePort();
         Map<String, String> properties = new HashMap<>(Map.of(
                 "github.secret", SECRET,
@@ -72,7 +77,7 @@ class AdminApiTest {
                 "camel.management.port", Integer.toString(managementPort),
                 "hookbridge.metrics.figures-interval", "100ms"));
         properties.putAll(extra);
-        gateway = Gateway.start(dir, "file:routes/github-to-partners.yaml", properties);
+        gateway = Gateway.start(dir, routes, properties);
     }
 
     void start() throws Exception {
@@ -339,6 +344,39 @@ class AdminApiTest {
         awaitStatus(dead, "to-partner-b", "dead");
         assertThat(post("/admin/subscriptions/to-partner-b/retry-dead", "").path("replayed").asInt()).isEqualTo(1);
         awaitStatus(dead, "to-partner-b", "delivered");
+    }
+
+    @Test
+    void aSubscriptionWhoseRouteIsGoneCanBeDeletedWithItsDeliveriesAfterADryRun() throws Exception {
+        start();
+        post("/admin/subscriptions/to-partner-b/pause", "");
+        String held = push("push");
+        awaitStatus(held, "to-partner-a", "delivered");
+        gateway.close();
+        // the route to partner B is removed from the route files
+        start(RouteFiles.write(dir.resolve("without-b.yaml"), RouteFiles.githubIn("/webhooks/github", SECRET, "github"),
+                RouteFiles.webhookOut("to-partner-a", "github", partnerA.url("/a"))),
+                Map.of("hookbridge.admin.token", "admin-token", "hookbridge.admin.read-token", "read-token"));
+        assertThat(subscription("to-partner-b").path("running").asBoolean()).isFalse();
+
+        assertError(delete("/admin/subscriptions/to-partner-a", ADMIN), 409);
+        assertError(delete("/admin/subscriptions/to-partner-b", READER), 403);
+        assertError(delete("/admin/subscriptions/no-such-route", ADMIN), 404);
+        HttpResponse<String> dryRun = delete("/admin/subscriptions/to-partner-b?dryRun=true", ADMIN);
+        assertThat(dryRun.statusCode()).as(dryRun.body()).isEqualTo(200);
+        assertThat(JSON.readTree(dryRun.body()).path("deliveries").path("pending").asInt()).isEqualTo(1);
+        assertThat(status(held, "to-partner-b")).as("a dry run deletes nothing").isEqualTo("paused");
+
+        HttpResponse<String> deleted = delete("/admin/subscriptions/to-partner-b", ADMIN);
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+        assertThat(JSON.readTree(deleted.body()).path("deliveries").asInt()).isEqualTo(1);
+        assertThat(get("/admin/subscriptions")).extracting(s -> s.path("id").asText()).containsExactly("to-partner-a");
+        assertThat(get("/admin/events/" + held).path("deliveries")).extracting(d -> d.path("subscription").asText())
+                .containsExactly("to-partner-a");
+    }
+
+    HttpResponse<String> delete(String path, Map<String, String> auth) throws Exception {
+        return Http.delete("http://127.0.0.1:" + gateway.port() + path, auth);
     }
 
     JsonNode subscription(String id) throws Exception {

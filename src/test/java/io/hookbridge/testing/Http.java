@@ -29,6 +29,12 @@ public final class Http {
         return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    public static HttpResponse<String> delete(String url, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).DELETE();
+        headers.forEach(b::header);
+        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The event id out of an inbox receipt such as {"id":"evt_..."}. */
     public static String eventId(HttpResponse<String> receipt) {
         return receipt.body().replaceAll(".*\"id\":\"(evt_[0-9A-Z]+)\".*", "$1");
