@@ -1,5 +1,7 @@
 package io.hookbridge;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import io.hookbridge.admin.AdminRoutes;
 import io.hookbridge.inbox.PermanentFailuresNotRedelivered;
 import io.hookbridge.inbox.QuietExhaustedFailures;
@@ -10,12 +12,16 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConstants;
 import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the gateway with camel-main: routes from {@code routes/*.yaml} and settings from {@code application.properties}
  * of the working directory (over the defaults in the jar; {@code -D} and environment variables override both).
  */
 public final class Hookbridge {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Hookbridge.class);
 
     /** The jar's defaults first, then the working directory's file, which wins. */
     public static final String PROPERTIES = "classpath:hookbridge.properties,file:application.properties;optional=true,"
@@ -25,7 +31,40 @@ public final class Hookbridge {
     }
 
     public static void main(String[] args) throws Exception {
-        main().run(args);
+        Main main = main();
+        AtomicBoolean started = new AtomicBoolean();
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport m) {
+                started.set(true);
+            }
+        });
+        int code;
+        try {
+            code = main.run(args);
+        } catch (Exception e) {
+            LOG.error("Hookbridge did not start: {}", reason(e));
+            code = 1;
+        }
+        if (!started.get()) {
+            // camel-main logs a failed start and returns, leaving what did start (the HTTP server, the store) running
+            main.stop();
+            code = 1;
+        }
+        main.completed(); // an exit, not a SIGTERM, as camel-main's shutdown hook would otherwise log
+        System.exit(code);
+    }
+
+    /** The messages of a failure's chain that say something new, outermost first. */
+    static String reason(Throwable failure) {
+        StringBuilder reason = new StringBuilder();
+        for (Throwable t = failure; t != null && t != t.getCause(); t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && !reason.toString().contains(message)) {
+                reason.append(reason.length() == 0 ? "" : ": ").append(message);
+            }
+        }
+        return reason.length() == 0 ? failure.toString() : reason.toString();
     }
 
     /** camel-main set up the way Hookbridge runs. */
