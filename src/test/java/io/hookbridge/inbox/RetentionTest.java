@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import io.hookbridge.Hookbridge;
 import io.hookbridge.testing.Postgres;
 import io.hookbridge.testing.Receiver;
 import org.apache.camel.CamelContext;
@@ -55,6 +56,7 @@ class RetentionTest {
      */
     void start(Map<String, String> properties) throws Exception {
         context = new DefaultCamelContext();
+        Hookbridge.install(context); // as camel-main and the README's embedding do
         context.getPropertiesComponent().addInitialProperty("hookbridge.datasource.url",
                 Postgres.storeUrl(dir.resolve("db")));
         properties.forEach(context.getPropertiesComponent()::addInitialProperty);
