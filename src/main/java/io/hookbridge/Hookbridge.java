@@ -1,6 +1,8 @@
 package io.hookbridge;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.hookbridge.admin.AdminRoutes;
 import io.hookbridge.inbox.PermanentFailuresNotRedelivered;
@@ -12,12 +14,15 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConstants;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the gateway with camel-main: routes from {@code routes/*.yaml} and settings from {@code application.properties}
  * of the working directory (over the defaults in the jar; {@code -D} and environment variables override both).
+ * {@code validate [FILES or DIRS]} checks route files instead (see {@link Validate}).
  */
 public final class Hookbridge {
 
@@ -31,9 +36,25 @@ public final class Hookbridge {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && "validate".equals(args[0])) {
+            System.exit(Validate.run(List.of(args).subList(1, args.length), System.out));
+        }
         Main main = main();
         AtomicBoolean started = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport m) {
+                m.getCamelContext().getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+                    @Override
+                    public void notify(CamelEvent event) {
+                        if (event instanceof CamelEvent.CamelContextStartupFailureEvent failed) {
+                            failure.set(failed.getCause());
+                        }
+                    }
+                });
+            }
+
             @Override
             public void afterStart(BaseMainSupport m) {
                 started.set(true);
@@ -43,11 +64,13 @@ public final class Hookbridge {
         try {
             code = main.run(args);
         } catch (Exception e) {
-            LOG.error("Hookbridge did not start: {}", reason(e));
+            failure.set(e);
             code = 1;
         }
         if (!started.get()) {
             // camel-main logs a failed start and returns, leaving what did start (the HTTP server, the store) running
+            LOG.error("Hookbridge did not start: {}", failure.get() == null ? "see above"
+                    : RouteOrigin.explain(main.getCamelContext(), failure.get()));
             main.stop();
             code = 1;
         }

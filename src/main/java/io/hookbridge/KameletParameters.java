@@ -204,14 +204,9 @@ final class KameletParameters {
             }
         }
 
-        /** As in {@code route 'mail-out' (routes/mail.yaml:14)}. */
         private static String where(RouteDefinition route, Object definition) {
-            LineNumberAware at = definition instanceof LineNumberAware l && l.getLineNumber() > 0 ? l : route;
-            String location = at.getLocation() == null ? null
-                    : at.getLocation().replaceFirst("^(file|classpath):", "")
-                            + (at.getLineNumber() > 0 ? ":" + at.getLineNumber() : "");
-            return (route.getId() == null ? "a route" : "route '" + route.getId() + "'")
-                    + (location == null ? "" : " (" + location + ")");
+            return RouteOrigin.describe(route.getId(),
+                    definition instanceof LineNumberAware l && l.getLineNumber() > 0 ? l : route);
         }
     }
 

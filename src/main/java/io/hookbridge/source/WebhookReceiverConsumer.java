@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import io.hookbridge.RouteOrigin;
 import io.hookbridge.inbox.InboxHeaders;
 import io.hookbridge.inbox.InboxMetrics;
 import io.hookbridge.inbox.InboxProducer;

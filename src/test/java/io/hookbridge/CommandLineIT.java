@@ -1,0 +1,118 @@
+package io.hookbridge;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.hookbridge.testing.RouteFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The packaged jar's command line, as a user runs it in a working directory with routes/ (issue #13). */
+class CommandLineIT {
+
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String output) {
+    }
+
+    @Test
+    void validateSaysOkForGoodRouteFiles() throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        RouteFiles.write(routes.resolve("github.yaml"), RouteFiles.githubIn("/webhooks/github", "{{github.secret}}",
+                "github"));
+        RouteFiles.write(routes.resolve("partner.yaml"), RouteFiles.webhookOut("to-partner", "github",
+                "https://partner.example/hooks"));
+        Files.writeString(dir.resolve("application.properties"), "github.secret = gh-secret\n");
+
+        Run run = jar("validate");
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("OK: 2 route files");
+        assertThat(dir.resolve("data")).as("the real store is not touched").doesNotExist();
+    }
+
+    @Test
+    void validatePrintsEachProblemWithFileAndLineAndNeverASecret() throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(routes.resolve("mail.yaml"), """
+                - route:
+                    id: mail-out
+                    from:
+                      uri: inbox:github
+                      steps:
+                        - to:
+                            uri: kamelet:email-sink
+                            parameters:
+                              host: 127.0.0.1
+                              from: billing@example.com
+                              to: ops@example.com
+                              subject: Payment failed
+                              txt: Hello
+                """);
+        Files.writeString(routes.resolve("internal.yaml"), """
+                - route:
+                    id: internal-out
+                    from:
+                      uri: inbox:github
+                      steps:
+                        - to:
+                            uri: kamelet:webhook-sink
+                            parameters:
+                              url: http://127.0.0.1:9/hooks
+                              secret: "{{internal.secret}}"
+                """);
+        Files.writeString(dir.resolve("application.properties"), "internal.secret = whsec_MySuperSecret!Value\n");
+
+        Run run = jar("validate", "routes");
+
+        assertThat(run.exit()).as(run.output()).isEqualTo(1);
+        assertThat(run.output())
+                .containsPattern("(?m)^routes/mail\\.yaml:\\d+: route 'mail-out': unknown parameter 'txt' of "
+                        + "email-sink; did you mean 'text'\\?$")
+                .containsPattern("(?m)^routes/internal\\.yaml:\\d+: route 'internal-out': webhook-sink's secret: "
+                        + "a whsec_ secret is base64 after the prefix; '!' is not base64$")
+                .doesNotContain("MySuperSecret");
+    }
+
+    @Test
+    void aFailedStartExitsWithStatusOneAndSaysWhyInOneLine() throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(routes.resolve("mail.yaml"), """
+                - route:
+                    id: mail-out
+                    from:
+                      uri: kamelet:emial-sink
+                """);
+
+        Run run = jar();
+
+        assertThat(run.exit()).as(run.output()).isEqualTo(1);
+        assertThat(run.output()).containsPattern("ERROR .* Hookbridge did not start: route 'mail-out' "
+                + "\\(routes/mail\\.yaml:\\d+\\): no Kamelet named 'emial-sink'")
+                .as("nothing sent the process a SIGTERM").doesNotContain("SIGTERM");
+    }
+
+    /** Runs the jar in {@code dir} with these arguments; must end within a minute. */
+    private Run jar(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx192m", "-jar",
+                Path.of(System.getProperty("hookbridge.jar", "target/hookbridge.jar")).toAbsolutePath().toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("out.log").toFile()).start();
+        boolean ended = p.waitFor(60, TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly();
+        }
+        String output = Files.readString(dir.resolve("out.log"), StandardCharsets.UTF_8);
+        assertThat(ended).as("the process ended; it wrote:\n" + output).isTrue();
+        return new Run(p.exitValue(), output);
+    }
+}
