@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the gateway with camel-main: routes from {@code routes/*.yaml} and settings from {@code application.properties}
  * of the working directory (over the defaults in the jar; {@code -D} and environment variables override both).
- * {@code validate [FILES or DIRS]} checks route files instead (see {@link Validate}).
+ * {@code validate [FILES or DIRS]} checks route files instead (see {@link Validate}); {@code send PROVIDER EVENT ...}
+ * posts a signed sample event (see {@link Send}).
  */
 public final class Hookbridge {
 
@@ -38,6 +39,9 @@ public final class Hookbridge {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && "validate".equals(args[0])) {
             System.exit(Validate.run(List.of(args).subList(1, args.length), System.out));
+        }
+        if (args.length > 0 && "send".equals(args[0])) {
+            System.exit(Send.run(List.of(args).subList(1, args.length), System.out));
         }
         Main main = main();
         AtomicBoolean started = new AtomicBoolean();

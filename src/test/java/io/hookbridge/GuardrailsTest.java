@@ -15,6 +15,7 @@ import io.hookbridge.testing.RouteFiles;
 import io.hookbridge.testing.Signatures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.TestAbortedException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -177,6 +178,9 @@ class GuardrailsTest {
     private String startFailure(Path routes, Map<String, String> properties) {
         Throwable thrown = catchThrowable(() -> Gateway.start(dir.resolve("data"), "file:" + routes + "/*.yaml",
                 properties).close());
+        if (thrown instanceof TestAbortedException skipped) {
+            throw skipped; // the PostgreSQL pass without a server
+        }
         assertThat(thrown).as("the gateway started").isNotNull();
         StringBuilder messages = new StringBuilder();
         for (Throwable t = thrown; t != null; t = t.getCause()) {
