@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Consumer;
+import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.FailedToStartRouteException;
 import org.apache.camel.LineNumberAware;
 import org.apache.camel.Route;
@@ -68,22 +69,27 @@ public final class RouteOrigin {
     }
 
     /**
-     * A failed start told from the user's side: when a route created from a Kamelet failed, which route of the user's
-     * it serves, then the reason; otherwise the failure's messages.
+     * A failed start told from the user's side: when a route failed to be created or started (one made from a Kamelet
+     * included), which route of the user's, where, and the reason at the bottom of the failure; otherwise the
+     * failure's messages.
      */
     public static String explain(CamelContext context, Throwable failure) {
-        FailedToStartRouteException route = ObjectHelper.getException(FailedToStartRouteException.class, failure);
-        if (context != null && route != null && route.getRouteId() != null) {
-            String user = describe(context, route.getRouteId());
-            if (!user.startsWith("route '" + route.getRouteId() + "'")) {
-                Throwable cause = route;
-                while (cause.getCause() != null && cause.getCause() != cause) {
-                    cause = cause.getCause();
-                }
-                return user + ": " + cause.getMessage();
-            }
+        String routeId = null;
+        FailedToStartRouteException start = ObjectHelper.getException(FailedToStartRouteException.class, failure);
+        FailedToCreateRouteException create = ObjectHelper.getException(FailedToCreateRouteException.class, failure);
+        if (start != null) {
+            routeId = start.getRouteId();
+        } else if (create != null) {
+            routeId = create.getRouteId();
         }
-        return Hookbridge.reason(failure);
+        if (context == null || routeId == null || routeId.isEmpty()) {
+            return Hookbridge.reason(failure);
+        }
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return describe(context, routeId) + ": " + cause.getMessage();
     }
 
     private static String consumerOf(CamelContext context, String kameletRouteId) {

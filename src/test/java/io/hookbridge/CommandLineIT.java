@@ -68,6 +68,18 @@ class CommandLineIT {
                               url: http://127.0.0.1:9/hooks
                               secret: "{{internal.secret}}"
                 """);
+        Files.writeString(routes.resolve("slack.yaml"), """
+                - route:
+                    id: to-slack
+                    from:
+                      uri: inbox:github
+                      steps:
+                        - to:
+                            uri: kamelet:slack-chat-sink
+                            parameters:
+                              webhookUrl: "{{slack.webhook-url}}"
+                              text: "${repository.full_name}"
+                """);
         Files.writeString(dir.resolve("application.properties"), "internal.secret = whsec_MySuperSecret!Value\n");
 
         Run run = jar("validate", "routes");
@@ -78,6 +90,8 @@ class CommandLineIT {
                         + "email-sink; did you mean 'text'\\?$")
                 .containsPattern("(?m)^routes/internal\\.yaml:\\d+: route 'internal-out': webhook-sink's secret: "
                         + "a whsec_ secret is base64 after the prefix; '!' is not base64$")
+                .containsPattern("(?m)^routes/slack\\.yaml:\\d+: route 'to-slack': Property with key "
+                        + "\\[slack.webhook-url\\] not found")
                 .doesNotContain("MySuperSecret");
     }
 
