@@ -41,33 +41,10 @@ class CommandLineIT {
     @Test
     void validatePrintsEachProblemWithFileAndLineAndNeverASecret() throws Exception {
         Path routes = Files.createDirectories(dir.resolve("routes"));
-        Files.writeString(routes.resolve("mail.yaml"), """
-                - route:
-                    id: mail-out
-                    from:
-                      uri: inbox:github
-                      steps:
-                        - to:
-                            uri: kamelet:email-sink
-                            parameters:
-                              host: 127.0.0.1
-                              from: billing@example.com
-                              to: ops@example.com
-                              subject: Payment failed
-                              txt: Hello
-                """);
-        Files.writeString(routes.resolve("internal.yaml"), """
-                - route:
-                    id: internal-out
-                    from:
-                      uri: inbox:github
-                      steps:
-                        - to:
-                            uri: kamelet:webhook-sink
-                            parameters:
-                              url: http://127.0.0.1:9/hooks
-                              secret: "{{internal.secret}}"
-                """);
+        Files.writeString(routes.resolve("mail.yaml"), GuardrailsTest.MAIL_ROUTE.formatted("ops@example.com",
+                "Payment failed").replace("text: \"Hello\"", "txt: \"Hello\""));
+        RouteFiles.write(routes.resolve("internal.yaml"), RouteFiles.webhookOut("internal-out", "github",
+                "http://127.0.0.1:9/hooks", "{{internal.secret}}"));
         Files.writeString(routes.resolve("slack.yaml"), """
                 - route:
                     id: to-slack

@@ -31,17 +31,8 @@ class GuardrailsTest {
     void twoSourcesOnOnePathAreRefusedNamingBothRoutesAndFiles() throws Exception {
         Path routes = Files.createDirectories(dir.resolve("routes"));
         RouteFiles.write(routes.resolve("github.yaml"), RouteFiles.githubIn("/webhooks/github", "gh-secret", "github"));
-        Files.writeString(routes.resolve("stripe.yaml"), """
-                - route:
-                    id: stripe-in
-                    from:
-                      uri: kamelet:stripe-webhook-source
-                      parameters:
-                        path: /webhooks/github
-                        secret: "whsec_c3RyaXBl"
-                      steps:
-                        - to: inbox:stripe
-                """);
+        RouteFiles.write(routes.resolve("stripe.yaml"), RouteFiles.sourceIn("stripe-in", "stripe-webhook-source",
+                "/webhooks/github", "whsec_c3RyaXBl", "stripe"));
 
         String failure = startFailure(routes, Map.of());
 
@@ -54,18 +45,8 @@ class GuardrailsTest {
     @Test
     void aMalformedSinkSecretIsRefusedSayingWhyWithoutTheSecret() throws Exception {
         Path routes = Files.createDirectories(dir.resolve("routes"));
-        Files.writeString(routes.resolve("internal.yaml"), """
-                - route:
-                    id: internal-out
-                    from:
-                      uri: inbox:github
-                      steps:
-                        - to:
-                            uri: kamelet:webhook-sink
-                            parameters:
-                              url: http://127.0.0.1:9/hooks
-                              secret: "{{internal.secret}}"
-                """);
+        RouteFiles.write(routes.resolve("internal.yaml"), RouteFiles.webhookOut("internal-out", "github",
+                "http://127.0.0.1:9/hooks", "{{internal.secret}}"));
         try (LogLines logs = LogLines.capture()) {
             String failure = startFailure(routes, Map.of("internal.secret", "whsec_MySuperSecret!Value"));
 
@@ -78,17 +59,8 @@ class GuardrailsTest {
     @Test
     void aMalformedSourceSecretIsRefusedNamingTheRouteWithoutTheSecret() throws Exception {
         Path routes = Files.createDirectories(dir.resolve("routes"));
-        Files.writeString(routes.resolve("acme.yaml"), """
-                - route:
-                    id: acme-in
-                    from:
-                      uri: kamelet:standard-webhook-source
-                      parameters:
-                        path: /webhooks/acme
-                        secret: "{{acme.secret}}"
-                      steps:
-                        - to: inbox:acme
-                """);
+        RouteFiles.write(routes.resolve("acme.yaml"), RouteFiles.sourceIn("acme-in", "standard-webhook-source",
+                "/webhooks/acme", "{{acme.secret}}", "acme"));
         try (LogLines logs = LogLines.capture()) {
             // rotating: the new secret is fine, the old one got a character too many when pasted
             String failure = startFailure(routes, Map.of("acme.secret", "whsec_c3RyaXBl,whsec_OldSecret-c3RyaXBl"));

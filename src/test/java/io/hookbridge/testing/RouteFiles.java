@@ -12,18 +12,23 @@ public final class RouteFiles {
 
     /** {@code github-webhook-source} on {@code path} into {@code inbox:<inbox>}, route id {@code github-in}. */
     public static String githubIn(String path, String secret, String inbox) {
+        return sourceIn("github-in", "github-webhook-source", path, secret, inbox);
+    }
+
+    /** Route {@code id}: the source Kamelet {@code kamelet} on {@code path} with {@code secret}, into an inbox. */
+    public static String sourceIn(String id, String kamelet, String path, String secret, String inbox) {
         return """
                 - route:
-                    id: github-in
+                    id: %s
                     from:
-                      uri: kamelet:github-webhook-source
+                      uri: kamelet:%s
                       parameters:
                         path: %s
                         secret: "%s"
                       steps:
                         - to:
                             uri: inbox:%s
-                """.formatted(path, secret, inbox);
+                """.formatted(id, kamelet, path, secret, inbox);
     }
 
     /** A subscription {@code id} to {@code inbox} delivering with {@code webhook-sink} to {@code url}. */
@@ -39,6 +44,11 @@ public final class RouteFiles {
                             parameters:
                               url: "%s"
                 """.formatted(id, inbox, url);
+    }
+
+    /** As {@link #webhookOut(String, String, String)}, the requests signed with {@code secret}. */
+    public static String webhookOut(String id, String inbox, String url, String secret) {
+        return webhookOut(id, inbox, url) + "              secret: \"%s\"\n".formatted(secret);
     }
 
     /** Writes the routes into {@code file} and answers the pattern a gateway is started with. */
