@@ -282,7 +282,8 @@ final class KameletParameters {
                 try (DirectoryStream<Path> files = Files.newDirectoryStream(Path.of(URI.create(url.toString())),
                         "*" + SUFFIX)) {
                     for (Path f : files) {
-                        kamelets.putIfAbsent(name(f.getFileName().toString()), declaredParameters(Files.readAllLines(f)));
+                        kamelets.putIfAbsent(name(f.getFileName().toString()),
+                                declaredParameters(Files.readAllLines(f)));
                     }
                 }
             }

@@ -9,7 +9,7 @@ final class Suggestion {
     private Suggestion() {
     }
 
-    /** {@code "; did you mean 'text'?"}, or empty when no candidate is within a third of the name's length (at least 2). */
+    /** {@code "; did you mean 'text'?"}, or empty when none is within a third of the name's length (at least 2). */
     static String closest(String name, Collection<String> candidates) {
         String best = null;
         int bestDistance = Math.max(2, name.length() / 3) + 1;

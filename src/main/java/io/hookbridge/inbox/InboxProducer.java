@@ -108,7 +108,8 @@ public class InboxProducer extends DefaultAsyncProducer {
         }
         if (LOG.isDebugEnabled()) {
             LOG.debug("Event {} from {} stored in {} ({}, {} bytes) for {} subscription{}", event.id(), event.source(),
-                    endpoint.getName(), event.type(), event.body().length, leases.size(), leases.size() == 1 ? "" : "s");
+                    endpoint.getName(), event.type(), event.body().length, leases.size(),
+                    leases.size() == 1 ? "" : "s");
         }
         for (InboxComponent.Subscriber s : subscribers) {
             if (s.consumer() == null) {

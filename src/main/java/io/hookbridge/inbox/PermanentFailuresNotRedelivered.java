@@ -38,7 +38,8 @@ public final class PermanentFailuresNotRedelivered extends ModelLifecycleStrateg
         }
         OnExceptionDefinition permanent = new OnExceptionDefinition(Exception.class);
         permanent.onWhen(PermanentFailuresNotRedelivered::isPermanent).maximumRedeliveries(0);
-        if (route.isErrorHandlerFactorySet() && route.getErrorHandlerFactory() instanceof DefaultErrorHandlerDefinition h
+        if (route.isErrorHandlerFactorySet()
+                && route.getErrorHandlerFactory() instanceof DefaultErrorHandlerDefinition h
                 && h.getRedeliveryPolicy() != null && "false".equals(h.getRedeliveryPolicy().getLogExhausted())) {
             // an onException has its own logging settings: as quiet as the route's handler (QuietExhaustedFailures)
             permanent.logExhausted(false).logExhaustedMessageHistory(false).logStackTrace(false);

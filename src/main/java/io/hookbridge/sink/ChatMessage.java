@@ -36,7 +36,8 @@ public class ChatMessage extends ServiceSupport implements Processor, CamelConte
     protected void doInit() {
         values.forEach((name, template) -> {
             if (template != null && !template.isEmpty()) {
-                valueTemplates.put(name, MessageTemplate.compile(camelContext, "'" + name + "'", template, textEscaping));
+                valueTemplates.put(name,
+                        MessageTemplate.compile(camelContext, "'" + name + "'", template, textEscaping));
             }
         });
         text = MessageTemplate.compile(camelContext, "the text", textTemplate, textEscaping);

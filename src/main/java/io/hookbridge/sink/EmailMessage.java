@@ -1,6 +1,7 @@
 package io.hookbridge.sink;
 
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.mail.internet.AddressException;
@@ -26,7 +27,7 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 public class EmailMessage extends ServiceSupport implements Processor, CamelContextAware {
 
-    private static final String[] ADDRESSES = { "from", "to", "cc", "bcc" };
+    private static final String[] ADDRESSES = { "From", "To", "Cc", "Bcc" };
 
     private CamelContext camelContext;
     private final Map<String, String> templates = new LinkedHashMap<>();
@@ -46,7 +47,7 @@ public class EmailMessage extends ServiceSupport implements Processor, CamelCont
     public void process(Exchange exchange) {
         Message m = exchange.getMessage();
         Map<String, String> headers = new LinkedHashMap<>();
-        for (String field : new String[] { "From", "To", "Cc", "Bcc", "Subject" }) {
+        for (String field : new String[] { "From", "To", "Cc", "Bcc", "Subject" }) { // the headers camel-mail reads
             String value = renderLine(m, field);
             if (value != null && !value.isBlank()) {
                 headers.put(field, value);
@@ -77,13 +78,13 @@ public class EmailMessage extends ServiceSupport implements Processor, CamelCont
                     + (templates.get("to") == null ? "no 'to' is set" : "'to' rendered empty from the event"));
         }
         for (String field : ADDRESSES) {
-            String value = headers.get(Character.toUpperCase(field.charAt(0)) + field.substring(1));
+            String value = headers.get(field);
             if (value != null) {
                 try {
                     InternetAddress.parse(value, true);
                 } catch (AddressException e) {
-                    throw new PermanentDeliveryException("'" + field + "' is not a valid address list: "
-                            + e.getMessage());
+                    throw new PermanentDeliveryException("'" + field.toLowerCase(Locale.ROOT)
+                            + "' is not a valid address list: " + e.getMessage());
                 }
             }
         }
@@ -91,7 +92,7 @@ public class EmailMessage extends ServiceSupport implements Processor, CamelCont
 
     /** A header value: one line, so that nothing in the event can add a header of its own. */
     private String renderLine(Message m, String field) {
-        String value = render(m, field.toLowerCase());
+        String value = render(m, field.toLowerCase(Locale.ROOT));
         return value == null ? null : value.replaceAll("[\\r\\n]+", " ").trim();
     }
 

@@ -63,8 +63,8 @@ public final class MessageTemplate {
                     String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                     return new MessageTemplate(name, factory.compile(new StringReader(text), template));
                 } catch (IOException e) {
-                    throw new IllegalArgumentException(name + " template: cannot read " + template + " (" + e.getMessage()
-                            + ")", e);
+                    throw new IllegalArgumentException(name + " template: cannot read " + template + " ("
+                            + e.getMessage() + ")", e);
                 }
             }
             return new MessageTemplate(name, factory.compile(new StringReader(template), "inline", "${", "}"));

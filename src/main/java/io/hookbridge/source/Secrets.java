@@ -84,7 +84,8 @@ public record Secrets(String raw, List<byte[]> keys, String problem) {
         if ("text".equals(encoding)) {
             return secret.getBytes(StandardCharsets.UTF_8);
         }
-        String base64 = "whsec".equals(encoding) && secret.startsWith(WHSEC) ? secret.substring(WHSEC.length()) : secret;
+        boolean prefixed = "whsec".equals(encoding) && secret.startsWith(WHSEC);
+        String base64 = prefixed ? secret.substring(WHSEC.length()) : secret;
         try {
             return Base64.getDecoder().decode(base64);
         } catch (IllegalArgumentException notBase64) {
