@@ -11,6 +11,7 @@ import java.util.UUID;
 import io.hookbridge.inbox.InboxStore;
 import io.hookbridge.testing.Gateway;
 import io.hookbridge.testing.LogLines;
+import io.hookbridge.testing.Receiver;
 import io.hookbridge.testing.RouteFiles;
 import io.hookbridge.testing.Signatures;
 import org.junit.jupiter.api.Test;
@@ -121,6 +122,43 @@ class GuardrailsTest {
 
         assertThat(startFailure(routes, Map.of())).containsPattern(
                 "route 'mail-out' \\(.*mail\\.yaml:\\d+\\): no Kamelet named 'emial-sink' in .*; did you mean 'email-sink'\\?");
+    }
+
+    @Test
+    void inDevelopmentModeEditedRouteFilesAreReloaded() throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        RouteFiles.write(routes.resolve("github.yaml"), RouteFiles.githubIn("/webhooks/github", "old-secret", "github"));
+        try (Receiver before = new Receiver(); Receiver after = new Receiver()) {
+            RouteFiles.write(routes.resolve("partner.yaml"), RouteFiles.webhookOut("to-partner", "github",
+                    before.url("/hooks")));
+            try (Gateway gateway = Gateway.start(dir.resolve("data"), "file:" + routes + "/*.yaml", Map.of(
+                    "camel.main.routes-reload-enabled", "true",
+                    "camel.main.routes-reload-directory", routes.toString(),
+                    "hookbridge.egress.allow", "127.0.0.1/32"))) {
+                assertThat(push(gateway, "old-secret")).isEqualTo(202);
+                await().atMost(Duration.ofSeconds(10)).until(() -> before.requests().size() == 1);
+
+                // a new secret for the source, a new URL for the subscription
+                RouteFiles.write(routes.resolve("github.yaml"), RouteFiles.githubIn("/webhooks/github", "new-secret",
+                        "github"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> push(gateway, "new-secret") == 202);
+                assertThat(push(gateway, "old-secret")).isEqualTo(401);
+                RouteFiles.write(routes.resolve("partner.yaml"), RouteFiles.webhookOut("to-partner", "github",
+                        after.url("/hooks")));
+                await().atMost(Duration.ofSeconds(20)).until(() -> {
+                    push(gateway, "new-secret");
+                    return !after.requests().isEmpty();
+                });
+                assertThat(gateway.get("/admin/subscriptions", Map.of()).statusCode())
+                        .as("the admin API, which no route file brings, is still there").isEqualTo(200);
+            }
+        }
+    }
+
+    private static int push(Gateway gateway, String secret) throws Exception {
+        byte[] body = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
+        return gateway.post("/webhooks/github", body, Signatures.githubHeaders(secret, "push",
+                UUID.randomUUID().toString(), body)).statusCode();
     }
 
     /** An e-mail subscription to {@code inbox:github}, with a 'to' and a subject; retried in memory and durably. */
