@@ -29,8 +29,11 @@ public final class Hookbridge {
 
     private static final Logger LOG = LoggerFactory.getLogger(Hookbridge.class);
 
-    /** The jar's defaults first, then the working directory's file, which wins. */
-    public static final String PROPERTIES = "classpath:hookbridge.properties,file:application.properties;optional=true,"
+    /**
+     * The working directory's file, then the jar's defaults: Camel looks a key up in the locations in this order and the
+     * first that has it wins (listed the other way round, a key set in both was the jar's, whatever the file said).
+     */
+    public static final String PROPERTIES = "file:application.properties;optional=true,classpath:hookbridge.properties,"
             + MainConstants.DEFAULT_OBSERVABILITY_SERVICES_PROPERTY_LOCATION;
 
     private Hookbridge() {

@@ -3,15 +3,22 @@ package io.hookbridge;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.hookbridge.testing.Gateway;
+import io.hookbridge.testing.GatewayProcess;
+import io.hookbridge.testing.Http;
 import io.hookbridge.testing.RouteFiles;
+import io.hookbridge.testing.Signatures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The packaged jar's command line, as a user runs it in a working directory with routes/ (issue #13). */
 class CommandLineIT {
@@ -88,6 +95,27 @@ class CommandLineIT {
         assertThat(run.output()).containsPattern("ERROR .* Hookbridge did not start: route 'mail-out' "
                 + "\\(routes/mail\\.yaml:\\d+\\): no Kamelet named 'emial-sink'")
                 .as("nothing sent the process a SIGTERM").doesNotContain("SIGTERM");
+    }
+
+    @Test
+    void applicationPropertiesOfTheWorkingDirectoryOverrideTheJarsDefaults() throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        RouteFiles.write(routes.resolve("github.yaml"), RouteFiles.githubIn("/webhooks/github", "{{github.secret}}",
+                "github"));
+        // the jar's default store is data/hookbridge
+        Files.writeString(dir.resolve("application.properties"), String.join("\n", "github.secret = gh-secret",
+                "hookbridge.datasource.url = jdbc:hsqldb:file:elsewhere/hookbridge"));
+        int port = Gateway.freePort();
+
+        try (GatewayProcess gateway = GatewayProcess.start(dir, port, Map.of())) {
+            byte[] body = "{\"ref\":\"refs/heads/main\"}".getBytes(StandardCharsets.UTF_8);
+            // the port opens a moment before the routes have started
+            await().atMost(Duration.ofSeconds(30)).until(() -> Http.post("http://127.0.0.1:" + port
+                    + "/webhooks/github", body, Signatures.githubHeaders("gh-secret", "push", "d1", body))
+                    .statusCode() == 202);
+        }
+        assertThat(dir.resolve("elsewhere")).isDirectory();
+        assertThat(dir.resolve("data")).doesNotExist();
     }
 
     /** Runs the jar in {@code dir} with these arguments; must end within a minute. */
