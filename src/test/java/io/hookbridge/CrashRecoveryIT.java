@@ -67,7 +67,10 @@ class CrashRecoveryIT {
                 GatewayProcess gateway = GatewayProcess.start(work, port, Map.of());
                 int before = acked.size();
                 try (GithubLoad load = new GithubLoad(SECRET, List.of(port), 8)) {
-                    // killed at a random moment, 1 to 4 s into the load
+                    // killed at a random moment, 1 to 4 s after the gateway answered its first webhook (the port opens
+                    // before the routes are all started, and a cold JVM on a busy machine takes a while)
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                            .until(() -> !load.acked().isEmpty());
                     Thread.sleep(1000 + random.nextInt(3000));
                     gateway.kill();
                     acked.addAll(load.acked());
