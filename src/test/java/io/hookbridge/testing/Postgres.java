@@ -44,8 +44,12 @@ public final class Postgres {
     }
 
     /** The JDBC URL of a database of that name ({@code prefix} + a digest of {@code key}), created if missing. */
-    public static synchronized String database(String prefix, String key) {
-        String server = System.getenv(ENV);
+    public static String database(String prefix, String key) {
+        return database(prefix, key, System.getenv(ENV));
+    }
+
+    /** As {@link #database(String, String)} on {@code server}, the value of the variable (null: skip the test). */
+    static synchronized String database(String prefix, String key, String server) {
         Assumptions.assumeTrue(server != null, "PostgreSQL tests run on the server " + ENV + " names (.ci/run sets it)");
         String name = prefix + digest(key);
         try (Connection c = DriverManager.getConnection(server);
