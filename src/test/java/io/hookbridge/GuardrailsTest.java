@@ -58,6 +58,19 @@ class GuardrailsTest {
     }
 
     @Test
+    void malformedSinkHeadersAreRefusedWithoutQuotingThem() throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        RouteFiles.write(routes.resolve("internal.yaml"), RouteFiles.webhookOut("internal-out", "github",
+                "http://127.0.0.1:9/hooks") + "              headers: '{\"Authorization\": Bearer t0ken-Value}'\n");
+        try (LogLines logs = LogLines.capture()) {
+            String failure = startFailure(routes, Map.of());
+
+            assertThat(failure).contains("webhook-sink's headers: not a JSON object of names to text values");
+            assertThat(failure + String.join("\n", logs.events())).doesNotContain("t0ken-Value").doesNotContain("Bearer");
+        }
+    }
+
+    @Test
     void aMalformedSourceSecretIsRefusedNamingTheRouteWithoutTheSecret() throws Exception {
         Path routes = Files.createDirectories(dir.resolve("routes"));
         RouteFiles.write(routes.resolve("acme.yaml"), RouteFiles.sourceIn("acme-in", "standard-webhook-source",

@@ -120,10 +120,9 @@ public class WebhookRequest extends ServiceSupport implements Processor, CamelCo
                 values = JSON.readValue(headers, new TypeReference<>() {
                 });
             } catch (JsonProcessingException e) {
-                // the parser's own message quotes the text, and headers carry tokens
-                throw new IllegalArgumentException("webhook-sink's headers: not a JSON object of names to text values ("
-                        + e.getOriginalMessage().replaceAll("\\s*at \\[Source.*", "").lines().findFirst().orElse("")
-                        + ")");
+                // where, not what: the parser's messages quote the text, and headers carry tokens
+                throw new IllegalArgumentException("webhook-sink's headers: not a JSON object of names to text values"
+                        + (e.getLocation() == null ? "" : " (at character " + e.getLocation().getColumnNr() + ")"));
             }
             values.forEach((name, value) -> {
                 if (value != null && value.contains("${")) {
