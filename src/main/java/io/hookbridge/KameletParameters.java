@@ -183,8 +183,7 @@ final class KameletParameters {
             List<String> parameters = declared.byKamelet().get(name);
             if (parameters == null) {
                 throw new IllegalArgumentException(where(route, definition) + ": no Kamelet named '" + name + "' in "
-                        + declared.context.getPropertiesComponent().resolveProperty("camel.component.kamelet.location")
-                                .orElse("classpath:kamelets")
+                        + locations(declared.context)
                         + Suggestion.closest(name, declared.byKamelet().keySet()));
             }
             if (query < 0) {
@@ -225,9 +224,7 @@ final class KameletParameters {
      */
     static Map<String, List<String>> declaredParameters(CamelContext context) {
         Map<String, List<String>> kamelets = new TreeMap<>();
-        String locations = context.getPropertiesComponent().resolveProperty("camel.component.kamelet.location")
-                .orElse("classpath:kamelets");
-        for (String location : locations.split(",")) {
+        for (String location : locations(context).split(",")) {
             String l = location.trim().replaceAll("/+$", "");
             try {
                 if (l.startsWith("file:")) {
@@ -251,6 +248,12 @@ final class KameletParameters {
             }
         }
         return kamelets;
+    }
+
+    /** Where Camel looks for Kamelets, in its order. */
+    private static String locations(CamelContext context) {
+        return context.getPropertiesComponent().resolveProperty("camel.component.kamelet.location")
+                .orElse("classpath:kamelets");
     }
 
     private static String name(String fileName) {
