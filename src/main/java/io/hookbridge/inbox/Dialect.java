@@ -11,8 +11,12 @@ import java.util.Locale;
  */
 enum Dialect {
 
-    HSQLDB("hsqldb", "", false, false),
-    POSTGRESQL("postgresql", " FOR UPDATE SKIP LOCKED", true, true);
+    HSQLDB("hsqldb", "", false, false, "MERGE INTO hb_idempotency k USING (VALUES (CAST(? AS VARCHAR(200)), "
+            + "CAST(? AS VARCHAR(300)), CAST(? AS VARCHAR(40)))) AS v (inbox, idempotency_key, event_id) "
+            + "ON k.inbox = v.inbox AND k.idempotency_key = v.idempotency_key "
+            + "WHEN NOT MATCHED THEN INSERT VALUES v.inbox, v.idempotency_key, v.event_id"),
+    POSTGRESQL("postgresql", " FOR UPDATE SKIP LOCKED", true, true, "INSERT INTO hb_idempotency (inbox, "
+            + "idempotency_key, event_id) VALUES (?, ?, ?) ON CONFLICT (inbox, idempotency_key) DO NOTHING");
 
     /** The folder of this database's own migrations under {@code db/migration} (beside {@code common}). */
     final String migrations;
@@ -27,12 +31,19 @@ enum Dialect {
      * waited 30-100 ms for the bookkeeping session's), so there ingest and bookkeeping share one writer, ingest first.
      */
     final boolean concurrentWriters;
+    /**
+     * Records an idempotency key (inbox, key, event id) unless the inbox has it already: then its update count is 0.
+     * Not failing on a known key, it can run in a batch with other events' keys.
+     */
+    final String insertIdempotencyKey;
 
-    Dialect(String migrations, String skipLocked, boolean onConflict, boolean concurrentWriters) {
+    Dialect(String migrations, String skipLocked, boolean onConflict, boolean concurrentWriters,
+            String insertIdempotencyKey) {
         this.migrations = migrations;
         this.skipLocked = skipLocked;
         this.onConflict = onConflict;
         this.concurrentWriters = concurrentWriters;
+        this.insertIdempotencyKey = insertIdempotencyKey;
     }
 
     /**

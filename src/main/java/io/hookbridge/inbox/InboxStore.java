@@ -7,21 +7,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.HashMap;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -46,6 +43,8 @@ public final class InboxStore implements AutoCloseable {
     private static final TypeReference<LinkedHashMap<String, String>> HEADERS = new TypeReference<>() {
     };
     private static final int MAX_ERROR = 2000;
+    /** Events or attempt outcomes written per job: a backlog is written over several commits. */
+    private static final int MAX_PER_JOB = 500;
 
     private final DataSource dataSource;
     private final boolean exclusive;
@@ -59,9 +58,9 @@ public final class InboxStore implements AutoCloseable {
     private final String insertSubscription;
     private final String lastSuccess;
     private final String lastFailure;
-    /** Attempt outcomes waiting for the next bookkeeping commit, which writes all of them at once. */
-    private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean outcomeFlushQueued = new AtomicBoolean();
+    private final BatchedWrites<Ingest, IngestResult> ingests;
+    /** Attempt outcomes, written together by one bookkeeping job however many workers finish at once. */
+    private final BatchedWrites<Outcome, Boolean> outcomes;
 
     /**
      * {@code instance} names this process in the attempt log (several may share a PostgreSQL store); {@code exclusive}
@@ -85,8 +84,10 @@ public final class InboxStore implements AutoCloseable {
             this.ingestLane = writer.urgent();
             this.bookkeeping = writer.background();
         }
+        this.ingests = new BatchedWrites<>(ingestLane, MAX_PER_JOB, this::writeIngests);
+        this.outcomes = new BatchedWrites<>(bookkeeping, MAX_PER_JOB, this::writeOutcomes);
         this.clock = clock;
-        this.insertKey = INSERT_KEY + dialect.ignoreConflict("inbox, idempotency_key");
+        this.insertKey = dialect.insertIdempotencyKey;
         this.selectDue = SELECT_DUE + dialect.skipLocked;
         this.insertSubscription = INSERT_SUBSCRIPTION + dialect.ignoreConflict("id");
         // instances recording attempts of several subscriptions at once would lock these rows in different orders
@@ -95,8 +96,6 @@ public final class InboxStore implements AutoCloseable {
         this.lastFailure = LAST_FAILURE + dialect.skipLocked + ")";
     }
 
-    private static final String INSERT_KEY = "INSERT INTO hb_idempotency (inbox, idempotency_key, event_id) "
-            + "VALUES (?, ?, ?)";
     private static final String FIND_KEY = "SELECT event_id FROM hb_idempotency WHERE inbox = ? AND idempotency_key = ?";
     private static final String INSERT_EVENT = "INSERT INTO hb_event (id, inbox, idempotency_key, event_type, source, "
             + "content_type, headers, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -132,64 +131,104 @@ public final class InboxStore implements AutoCloseable {
             + "WHERE id = (SELECT id FROM hb_subscription WHERE id = ? AND (last_failure_at IS NULL OR last_failure_at < ?)";
     private static final String UPDATE_PAUSE = "UPDATE hb_subscription SET paused_at = ?, paused_reason = ? WHERE id = ?";
 
+    /** An event to store, with the deliveries to create for it. */
+    private record Ingest(Event event, String headers, Map<String, Long> leaseUntilBySubscription) {
+    }
+
     /**
      * Stores the event and one pending delivery per subscription in one transaction, unless the provider sent this
      * idempotency key to this inbox before. {@code leaseUntil} (per subscription, may be null) marks the deliveries
-     * that this instance hands to its consumers in memory right after the commit.
+     * that this instance hands to its consumers in memory right after the commit. Events arriving together are
+     * written together, a few statements per commit.
      */
     public CompletableFuture<IngestResult> ingest(Event e, Map<String, Long> leaseUntilBySubscription) {
-        String headers = toJson(e.headers());
-        return ingestLane.submit(tx -> {
-            if (e.idempotencyKey() != null) {
-                String first = claimKey(tx, e);
-                if (first != null) {
-                    return new IngestResult(first, true);
-                }
+        return ingests.add(new Ingest(e, toJson(e.headers()), leaseUntilBySubscription));
+    }
+
+    private List<IngestResult> writeIngests(GroupCommit.Transaction tx, List<Ingest> batch) throws SQLException {
+        IngestResult[] results = new IngestResult[batch.size()];
+        markDuplicates(tx, batch, results);
+        PreparedStatement event = tx.prepare(INSERT_EVENT);
+        PreparedStatement delivery = tx.prepare(INSERT_DELIVERY);
+        boolean events = false;
+        boolean deliveries = false;
+        for (int i = 0; i < batch.size(); i++) {
+            if (results[i] != null) {
+                continue;
             }
-            PreparedStatement event = tx.prepare(INSERT_EVENT);
+            Event e = batch.get(i).event();
             event.setString(1, e.id());
             event.setString(2, e.inbox());
             event.setString(3, e.idempotencyKey());
             event.setString(4, e.type());
             event.setString(5, e.source());
             event.setString(6, e.contentType());
-            event.setString(7, headers);
+            event.setString(7, batch.get(i).headers());
             event.setBytes(8, e.body());
             event.setLong(9, e.receivedAt());
-            event.executeUpdate();
-            PreparedStatement delivery = tx.prepare(INSERT_DELIVERY);
-            for (Map.Entry<String, Long> sub : leaseUntilBySubscription.entrySet()) {
+            event.addBatch();
+            events = true;
+            for (Map.Entry<String, Long> sub : batch.get(i).leaseUntilBySubscription().entrySet()) {
                 delivery.setString(1, e.id());
                 delivery.setString(2, sub.getKey());
                 delivery.setLong(3, e.receivedAt());
                 setNullableLong(delivery, 4, sub.getValue());
                 delivery.setLong(5, e.receivedAt());
                 delivery.addBatch();
+                deliveries = true;
             }
-            if (!leaseUntilBySubscription.isEmpty()) {
-                delivery.executeBatch();
-            }
-            return new IngestResult(e.id(), false);
-        });
+            results[i] = new IngestResult(e.id(), false);
+        }
+        // an empty batch is an error to some drivers
+        if (events) {
+            event.executeBatch();
+        }
+        if (deliveries) {
+            delivery.executeBatch();
+        }
+        return Arrays.asList(results);
     }
 
     /**
-     * Records the idempotency key of {@code e} for it, unless an event has it already: then answers that event's id.
-     * One insert, no lookup first: a redelivery is the exception.
+     * Records the idempotency keys of the batch's events, and answers, for each event whose key the inbox has already
+     * (from an earlier event, or one earlier in the batch), that event's id. One insert per key, no lookup first: a
+     * redelivery is the exception.
      */
-    private String claimKey(GroupCommit.Transaction tx, Event e) throws SQLException {
+    private void markDuplicates(GroupCommit.Transaction tx, List<Ingest> batch, IngestResult[] results)
+            throws SQLException {
         PreparedStatement insert = tx.prepare(insertKey);
-        insert.setString(1, e.inbox());
-        insert.setString(2, e.idempotencyKey());
-        insert.setString(3, e.id());
-        try {
-            if (insert.executeUpdate() == 1) {
-                return null;
+        List<Event> keyed = new ArrayList<>();
+        for (Ingest ingest : batch) {
+            Event e = ingest.event();
+            if (e.idempotencyKey() != null) {
+                insert.setString(1, e.inbox());
+                insert.setString(2, e.idempotencyKey());
+                insert.setString(3, e.id());
+                insert.addBatch();
+                keyed.add(e);
             }
-            // PostgreSQL: another instance or an earlier event has the key (if uncommitted, the insert waited for it)
-        } catch (SQLIntegrityConstraintViolationException taken) {
-            // HSQLDB: the failed statement is undone alone, the transaction goes on
         }
+        if (keyed.isEmpty()) {
+            return;
+        }
+        int[] inserted = insert.executeBatch();
+        for (int i = 0, k = 0; i < batch.size(); i++) {
+            Event e = batch.get(i).event();
+            if (e.idempotencyKey() == null) {
+                continue;
+            }
+            // 0: the key was there (on PostgreSQL the insert waited for another instance's uncommitted one); a driver
+            // rewriting batches may not say (SUCCESS_NO_INFO): then the stored key tells
+            if (inserted[k++] != 1) {
+                String first = findKey(tx, e);
+                if (!first.equals(e.id())) {
+                    results[i] = new IngestResult(first, true);
+                }
+            }
+        }
+    }
+
+    private static String findKey(GroupCommit.Transaction tx, Event e) throws SQLException {
         PreparedStatement find = tx.prepare(FIND_KEY);
         find.setString(1, e.inbox());
         find.setString(2, e.idempotencyKey());
@@ -283,7 +322,7 @@ public final class InboxStore implements AutoCloseable {
 
     /** One attempt's outcome, waiting to be written with the others of its commit. */
     private record Outcome(Delivery delivery, long startedAt, long durationMs, AttemptResult result, String status,
-            long nextAttemptAt, CompletableFuture<Boolean> recorded) {
+            long nextAttemptAt) {
     }
 
     /**
@@ -299,70 +338,15 @@ public final class InboxStore implements AutoCloseable {
      */
     public CompletableFuture<Boolean> recordAttempt(Delivery d, long startedAt, long durationMs, AttemptResult result,
             String status, long nextAttemptAt) {
-        Outcome outcome = new Outcome(d, startedAt, durationMs, result, status, nextAttemptAt, new CompletableFuture<>());
-        outcomes.add(outcome);
-        flushOutcomesSoon();
-        return outcome.recorded();
-    }
-
-    /** Outcomes written per job: a backlog of them is written over several commits, ingest going first at each. */
-    static final int OUTCOMES_PER_FLUSH = 500;
-
-    private void flushOutcomesSoon() {
-        if (outcomeFlushQueued.compareAndSet(false, true)) {
-            OutcomeFlush flush = new OutcomeFlush();
-            bookkeeping.submit(flush).whenComplete(flush::complete);
-        }
-    }
-
-    /** Writes the outcomes queued when it runs; it keeps them, should the writer run it again after a rollback. */
-    private final class OutcomeFlush implements GroupCommit.Work<boolean[]> {
-        private List<Outcome> batch;
-
-        @Override
-        public boolean[] run(GroupCommit.Transaction tx) throws SQLException {
-            if (batch == null) {
-                batch = takeOutcomes();
-            }
-            return writeOutcomes(tx, batch);
-        }
-
-        void complete(boolean[] latest, Throwable failure) {
-            if (batch == null) {
-                batch = takeOutcomes(); // it never ran: the store is stopping, or its writer is overwhelmed
-            }
-            for (int i = 0; i < batch.size(); i++) {
-                if (failure != null) {
-                    batch.get(i).recorded().completeExceptionally(failure);
-                } else {
-                    batch.get(i).recorded().complete(latest[i]);
-                }
-            }
-        }
-    }
-
-    private List<Outcome> takeOutcomes() {
-        outcomeFlushQueued.set(false); // outcomes queued from now on get a flush of their own
-        List<Outcome> batch = new ArrayList<>();
-        for (Outcome o = outcomes.poll(); o != null; o = outcomes.poll()) {
-            batch.add(o);
-            if (batch.size() == OUTCOMES_PER_FLUSH) {
-                flushOutcomesSoon(); // the rest
-                break;
-            }
-        }
-        return batch;
+        return outcomes.add(new Outcome(d, startedAt, durationMs, result, status, nextAttemptAt));
     }
 
     /**
      * The outcomes' delivery updates (each attempt becomes its delivery's latest, the one before it joins the log),
      * subscription outcome times and pauses; which outcomes were still the latest word.
      */
-    private boolean[] writeOutcomes(GroupCommit.Transaction tx, List<Outcome> batch) throws SQLException {
-        boolean[] latest = new boolean[batch.size()];
-        if (batch.isEmpty()) {
-            return latest;
-        }
+    private List<Boolean> writeOutcomes(GroupCommit.Transaction tx, List<Outcome> batch) throws SQLException {
+        Boolean[] latest = new Boolean[batch.size()];
         PreparedStatement log = tx.prepare(LOG_PREVIOUS_ATTEMPT);
         boolean logged = false;
         for (Outcome o : batch) {
@@ -435,7 +419,7 @@ public final class InboxStore implements AutoCloseable {
             failure.setLong(4, finished - LAST_OUTCOME_RESOLUTION_MS);
             failure.executeUpdate();
         }
-        return latest;
+        return Arrays.asList(latest);
     }
 
     private static Outcome later(Outcome a, Outcome b) {

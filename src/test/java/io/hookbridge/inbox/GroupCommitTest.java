@@ -86,6 +86,44 @@ class GroupCommitTest {
     }
 
     @Test
+    void itemsQueuedDuringACommitAreWrittenByOneJobAndABadItemFailsAlone() throws Exception {
+        List<List<Integer>> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BatchedWrites<Integer, Integer> batched = new BatchedWrites<>(writer.urgent(), 500, (tx, ids) -> {
+            writes.add(ids);
+            PreparedStatement ps = tx.prepare("INSERT INTO t (id) VALUES (?)");
+            for (int id : ids) {
+                ps.setInt(1, id);
+                ps.addBatch();
+            }
+            return java.util.Arrays.stream(ps.executeBatch()).boxed().toList();
+        });
+        CountDownLatch hold = new CountDownLatch(1);
+        writer.urgent().submit(tx -> { // the writer is busy while items queue up
+            try {
+                return hold.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+        List<CompletableFuture<Integer>> items = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            items.add(batched.add(i));
+        }
+        CompletableFuture<Integer> duplicate = batched.add(5); // violates the primary key, in the same job
+        hold.countDown();
+
+        for (CompletableFuture<Integer> item : items) {
+            assertThat(item.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> duplicate.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(java.sql.SQLException.class);
+        assertThat(rows()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+        // one job for all eleven (rolled back, and tried again alone by the writer), then each item alone
+        assertThat(writes.get(0)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 5);
+        assertThat(writes).filteredOn(w -> w.size() > 1).hasSizeLessThanOrEqualTo(2).allMatch(w -> w.equals(writes.get(0)));
+    }
+
+    @Test
     void urgentWorkDoesNotWaitBehindBackgroundWork() throws Exception {
         CountDownLatch hold = new CountDownLatch(1);
         List<String> done = new java.util.concurrent.CopyOnWriteArrayList<>();

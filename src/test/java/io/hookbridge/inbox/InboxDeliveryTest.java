@@ -3,13 +3,20 @@ package io.hookbridge.inbox;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.hookbridge.testing.FaultyDestination;
 import io.hookbridge.testing.LogLines;
 import io.hookbridge.testing.MutableClock;
 import io.hookbridge.testing.Receiver;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +42,38 @@ class InboxDeliveryTest extends InboxTestSupport {
             assertThat(req.header("webhook-id")).isEqualTo(id);
             assertThat(req.bodyText()).isEqualTo("{\"n\":1}");
         });
+    }
+
+    @Test
+    void copiesOfADeliveryArrivingTogetherAreStoredOnce() throws Exception {
+        Receiver r = receiver();
+        start(subscription("a", "", r.url("/a")));
+        ProducerTemplate t = context.createProducerTemplate();
+
+        // five copies of each of ten deliveries, all at once: they share commits, copies within one batch included
+        Map<String, List<CompletableFuture<Exchange>>> copies = new LinkedHashMap<>();
+        for (int copy = 0; copy < 5; copy++) {
+            for (int key = 0; key < 10; key++) {
+                String k = "delivery-" + key;
+                copies.computeIfAbsent(k, x -> new ArrayList<>()).add(t.asyncSend("direct:in", e -> {
+                    e.getMessage().setBody(("{\"key\":\"" + k + "\"}").getBytes(StandardCharsets.UTF_8));
+                    e.getMessage().setHeader(InboxHeaders.IDEMPOTENCY_KEY, k);
+                }));
+            }
+        }
+        for (var entry : copies.entrySet()) {
+            Set<String> ids = new HashSet<>();
+            for (CompletableFuture<Exchange> reply : entry.getValue()) {
+                Exchange e = reply.get(10, TimeUnit.SECONDS);
+                assertThat(e.getException()).isNull();
+                ids.add(e.getMessage().getHeader(InboxHeaders.EVENT_ID, String.class));
+            }
+            assertThat(ids).as("event ids answered for %s", entry.getKey()).hasSize(1);
+        }
+        assertThat(store().countEvents("orders")).isEqualTo(10);
+        await().atMost(Duration.ofSeconds(10)).until(() -> r.requests().size() >= 10);
+        Thread.sleep(300);
+        assertThat(r.requests()).extracting(Receiver.Request::bodyText).hasSize(10).doesNotHaveDuplicates();
     }
 
     @Test
