@@ -48,6 +48,7 @@ public class InboxConsumer extends DefaultConsumer {
 
     private final InboxEndpoint endpoint;
     private final RetrySchedule schedule;
+    private final Duration maxRetryAfter;
     private final DestinationBackoff backoff;
     private final BlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
     /**
@@ -73,6 +74,7 @@ public class InboxConsumer extends DefaultConsumer {
         super(endpoint, processor);
         this.endpoint = endpoint;
         this.schedule = RetrySchedule.parse(endpoint.getRetrySchedule());
+        this.maxRetryAfter = Durations.parse(endpoint.getMaxRetryAfter());
         this.backoff = new DestinationBackoff(endpoint.getBackoffAfter(), Duration.ofMillis(endpoint.getMaxBackoff()));
     }
 
@@ -356,7 +358,7 @@ public class InboxConsumer extends DefaultConsumer {
                 // kept pending, due as soon as the subscription is resumed
             }
             case RETRY -> {
-                Duration delay = schedule.nextDelay(d.failuresInSchedule(), result.retryAfter(),
+                Duration delay = schedule.nextDelay(d.failuresInSchedule(), result.retryAfter(), maxRetryAfter,
                         ThreadLocalRandom.current().nextDouble()).orElse(null);
                 if (delay == null) {
                     status = InboxStore.DEAD;

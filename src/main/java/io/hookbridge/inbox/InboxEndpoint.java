@@ -28,6 +28,12 @@ public class InboxEndpoint extends DefaultEndpoint implements MultipleConsumersS
                             + "5s,5m,30m,2h (units ms, s, m, h, d); ±20% jitter. After the last one the delivery is dead.")
     private String retrySchedule = RetrySchedule.DEFAULT;
 
+    @UriParam(label = "consumer", defaultValue = "1h",
+              description = "The longest delay a destination's Retry-After (on a 429, a 503...) can ask for; the next "
+                            + "attempt comes when it asks, up to this (units ms, s, m, h, d). It counts as one attempt "
+                            + "of the retrySchedule.")
+    private String maxRetryAfter = "1h";
+
     @UriParam(label = "consumer", defaultValue = "8",
               description = "How many deliveries of this subscription run in parallel")
     private int concurrency = 8;
@@ -108,6 +114,19 @@ public class InboxEndpoint extends DefaultEndpoint implements MultipleConsumersS
     public void setRetrySchedule(String retrySchedule) {
         RetrySchedule.parse(retrySchedule); // fail at start-up, not at the first failure
         this.retrySchedule = retrySchedule;
+    }
+
+    public String getMaxRetryAfter() {
+        return maxRetryAfter;
+    }
+
+    public void setMaxRetryAfter(String maxRetryAfter) {
+        try {
+            Durations.parse(maxRetryAfter); // fail at start-up, not at the first Retry-After
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("maxRetryAfter: " + e.getMessage(), e);
+        }
+        this.maxRetryAfter = maxRetryAfter;
     }
 
     public int getConcurrency() {

@@ -47,32 +47,20 @@ public record RetrySchedule(List<Duration> delays) {
     }
 
     /**
-     * When to try again after {@code failedAttempts} failures: the scheduled delay with jitter, stretched towards the
-     * receiver's Retry-After if it gave one; empty when the schedule is exhausted.
+     * When to try again after {@code failedAttempts} failures: the receiver's Retry-After if it gave one (up to
+     * {@code maxRetryAfter}: a receiver can slow us down, not stall the subscription), else the scheduled delay with
+     * jitter; empty when the schedule is exhausted. A Retry-After spends a step of the schedule like any failure.
      */
-    public Optional<Duration> nextDelay(int failedAttempts, Duration retryAfter, double random) {
-        return delayAfter(failedAttempts).map(d -> honourRetryAfter(jitter(d, random), retryAfter));
+    public Optional<Duration> nextDelay(int failedAttempts, Duration retryAfter, Duration maxRetryAfter,
+            double random) {
+        return delayAfter(failedAttempts).map(d -> retryAfter == null ? jitter(d, random)
+                : retryAfter.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : retryAfter);
     }
 
     /** Moves {@code delay} by up to ±20%; {@code random} is uniform in [0, 1). */
     public static Duration jitter(Duration delay, double random) {
         double factor = 1 - JITTER + 2 * JITTER * random;
         return Duration.ofMillis(Math.round(delay.toMillis() * factor));
-    }
-
-    /**
-     * Honours a receiver's Retry-After within bounds: never sooner than the schedule says, never later than twice
-     * that, so a receiver can slow us down but cannot stall the subscription.
-     */
-    public static Duration honourRetryAfter(Duration delay, Duration retryAfter) {
-        if (retryAfter == null) {
-            return delay;
-        }
-        Duration doubled = delay.multipliedBy(2);
-        if (retryAfter.compareTo(delay) < 0) {
-            return delay;
-        }
-        return retryAfter.compareTo(doubled) > 0 ? doubled : retryAfter;
     }
 
     @Override

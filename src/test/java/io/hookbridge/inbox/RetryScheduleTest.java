@@ -47,19 +47,14 @@ class RetryScheduleTest {
     }
 
     @Test
-    void retryAfterIsClampedBetweenTheDelayAndTwiceIt() {
-        Duration delay = Duration.ofMinutes(5);
-        assertThat(RetrySchedule.honourRetryAfter(delay, null)).isEqualTo(delay);
-        assertThat(RetrySchedule.honourRetryAfter(delay, Duration.ofSeconds(1))).isEqualTo(delay);
-        assertThat(RetrySchedule.honourRetryAfter(delay, Duration.ofMinutes(7))).isEqualTo(Duration.ofMinutes(7));
-        assertThat(RetrySchedule.honourRetryAfter(delay, Duration.ofHours(3))).isEqualTo(Duration.ofMinutes(10));
-    }
-
-    @Test
-    void nextDelayCombinesScheduleJitterAndRetryAfter() {
+    void retryAfterIsHonouredAsSentUpToItsMaximumAndSpendsAStep() {
         RetrySchedule s = RetrySchedule.parse("10s");
-        assertThat(s.nextDelay(1, null, 0.0)).contains(Duration.ofSeconds(8));
-        assertThat(s.nextDelay(1, Duration.ofSeconds(15), 0.5)).contains(Duration.ofSeconds(15));
-        assertThat(s.nextDelay(2, Duration.ofSeconds(15), 0.5)).isEmpty();
+        Duration max = Duration.ofHours(1);
+        assertThat(s.nextDelay(1, null, max, 0.0)).contains(Duration.ofSeconds(8));
+        assertThat(s.nextDelay(1, Duration.ofSeconds(1), max, 0.5)).contains(Duration.ofSeconds(1));
+        assertThat(s.nextDelay(1, Duration.ZERO, max, 0.5)).contains(Duration.ZERO);
+        assertThat(s.nextDelay(1, Duration.ofMinutes(50), max, 0.5)).contains(Duration.ofMinutes(50));
+        assertThat(s.nextDelay(1, Duration.ofHours(3), max, 0.5)).contains(max);
+        assertThat(s.nextDelay(2, Duration.ofSeconds(15), max, 0.5)).as("the schedule is spent").isEmpty();
     }
 }
