@@ -2,8 +2,11 @@ package io.hookbridge.sink;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import javax.crypto.Mac;
@@ -37,7 +40,7 @@ public class WebhookRequest extends ServiceSupport implements Processor, CamelCo
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private String secret;
-    private byte[] key;
+    private List<byte[]> keys = List.of();
     private HttpMethods method = HttpMethods.POST;
     private String authorization;
     private String username;
@@ -78,8 +81,8 @@ public class WebhookRequest extends ServiceSupport implements Processor, CamelCo
         if (eventType != null) {
             m.setHeader(EVENT_TYPE_HEADER, eventType);
         }
-        if (key != null) {
-            m.setHeader("webhook-signature", "v1," + sign(key, id, timestamp, body));
+        if (!keys.isEmpty()) {
+            m.setHeader("webhook-signature", signatures(id, timestamp, body));
         }
         fixedHeaders.forEach(m::setHeader);
         rendered.forEach(m::setHeader);
@@ -90,6 +93,18 @@ public class WebhookRequest extends ServiceSupport implements Processor, CamelCo
                     (username + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8)));
         }
         m.setBody(body);
+    }
+
+    /** One {@code v1,} signature per key, space-separated (the Standard Webhooks form for several). */
+    private String signatures(String id, long timestamp, byte[] body) {
+        if (keys.size() == 1) {
+            return "v1," + sign(keys.get(0), id, timestamp, body);
+        }
+        StringBuilder header = new StringBuilder();
+        for (byte[] key : keys) {
+            header.append(header.isEmpty() ? "v1," : " v1,").append(sign(key, id, timestamp, body));
+        }
+        return header.toString();
     }
 
     /** {@code base64(HMAC-SHA256(key, id + "." + timestamp + "." + body))}. */
@@ -105,8 +120,10 @@ public class WebhookRequest extends ServiceSupport implements Processor, CamelCo
     }
 
     /**
-     * {@code whsec_} + base64 (as Svix and Standard Webhooks libraries expect), or any other text used as is. Decoded
-     * when the route starts: a malformed one set here would put its value into Camel's binding error.
+     * {@code whsec_} + base64 (as Svix and Standard Webhooks libraries expect), or any other text used as is; while
+     * rotating, several {@code whsec_} secrets, comma-separated, newest first: each request is then signed with every
+     * one, so a receiver verifies with the secret it has. Decoded when the route starts: a malformed one set here
+     * would put its value into Camel's binding error.
      */
     public void setSecret(String secret) {
         this.secret = secret == null || secret.isBlank() ? null : secret;
@@ -133,17 +150,36 @@ public class WebhookRequest extends ServiceSupport implements Processor, CamelCo
                 }
             });
         }
-        if (secret == null) {
-            key = null;
-        } else if (secret.startsWith("whsec_")) {
-            byte[] decoded = Secrets.key(secret, "whsec");
-            if (decoded == null || decoded.length == 0) {
-                throw new IllegalArgumentException("webhook-sink's secret: " + Secrets.malformed(secret, "whsec"));
-            }
-            key = decoded;
-        } else {
-            key = secret.getBytes(StandardCharsets.UTF_8);
+        keys = secret == null ? List.of() : signingKeys(secret);
+    }
+
+    /** The keys of one secret, or of a list of {@code whsec_} secrets; never quotes a secret when refusing one. */
+    static List<byte[]> signingKeys(String secret) {
+        String[] listed = secret.split(",");
+        if (listed.length == 1 || Arrays.stream(listed).noneMatch(s -> s.trim().startsWith("whsec_"))) {
+            return List.of(signingKey(secret.trim(), "webhook-sink's secret: ")); // a text secret may hold a comma
         }
+        List<byte[]> keys = new ArrayList<>();
+        for (int i = 0; i < listed.length; i++) {
+            String what = "webhook-sink's secret " + (i + 1) + " of the list: ";
+            if (!listed[i].trim().startsWith("whsec_")) {
+                throw new IllegalArgumentException(what + "not a whsec_ secret (a list of secrets, while rotating, "
+                        + "holds whsec_ secrets only)");
+            }
+            keys.add(signingKey(listed[i].trim(), what));
+        }
+        return List.copyOf(keys);
+    }
+
+    private static byte[] signingKey(String secret, String what) {
+        if (!secret.startsWith("whsec_")) {
+            return secret.getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] decoded = Secrets.key(secret, "whsec");
+        if (decoded == null || decoded.length == 0) {
+            throw new IllegalArgumentException(what + Secrets.malformed(secret, "whsec"));
+        }
+        return decoded;
     }
 
     /** POST (default), PUT or PATCH. */
