@@ -14,9 +14,12 @@ enum Dialect {
     HSQLDB("hsqldb", "", false, false, "MERGE INTO hb_idempotency k USING (VALUES (CAST(? AS VARCHAR(200)), "
             + "CAST(? AS VARCHAR(300)), CAST(? AS VARCHAR(40)))) AS v (inbox, idempotency_key, event_id) "
             + "ON k.inbox = v.inbox AND k.idempotency_key = v.idempotency_key "
-            + "WHEN NOT MATCHED THEN INSERT VALUES v.inbox, v.idempotency_key, v.event_id"),
+            + "WHEN NOT MATCHED THEN INSERT VALUES v.inbox, v.idempotency_key, v.event_id", null),
     POSTGRESQL("postgresql", " FOR UPDATE SKIP LOCKED", true, true, "INSERT INTO hb_idempotency (inbox, "
-            + "idempotency_key, event_id) VALUES (?, ?, ?) ON CONFLICT (inbox, idempotency_key) DO NOTHING");
+            + "idempotency_key, event_id) VALUES (?, ?, ?) ON CONFLICT (inbox, idempotency_key) DO NOTHING",
+            "UPDATE hb_subscription s SET rate_next_at = GREATEST(COALESCE(s.rate_next_at, 0), c.now) + ? "
+            + "FROM (SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT) AS now) c "
+            + "WHERE s.id = ? RETURNING s.rate_next_at - ? - c.now");
 
     /** The folder of this database's own migrations under {@code db/migration} (beside {@code common}). */
     final String migrations;
@@ -36,14 +39,20 @@ enum Dialect {
      * Not failing on a known key, it can run in a batch with other events' keys.
      */
     final String insertIdempotencyKey;
+    /**
+     * Reserves the next slot of a rate-limited subscription (parameters: interval, subscription, interval; answers the
+     * microseconds to wait), by the database's clock; null where one process owns the store and keeps the slots.
+     */
+    final String reserveRateSlot;
 
     Dialect(String migrations, String skipLocked, boolean onConflict, boolean concurrentWriters,
-            String insertIdempotencyKey) {
+            String insertIdempotencyKey, String reserveRateSlot) {
         this.migrations = migrations;
         this.skipLocked = skipLocked;
         this.onConflict = onConflict;
         this.concurrentWriters = concurrentWriters;
         this.insertIdempotencyKey = insertIdempotencyKey;
+        this.reserveRateSlot = reserveRateSlot;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.hookbridge.inbox;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -49,6 +51,12 @@ public class InboxConsumer extends DefaultConsumer {
     private final InboxEndpoint endpoint;
     private final RetrySchedule schedule;
     private final Duration maxRetryAfter;
+    private final RateLimit rateLimit;
+    /**
+     * How many deliveries it holds at most: {@code bufferSize}, or, with a rate limit, what it attempts within half a
+     * lease, so that none waits here for its turn until its lease runs out (another instance could then claim it).
+     */
+    private int capacity;
     private final DestinationBackoff backoff;
     private final BlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
     /**
@@ -75,6 +83,7 @@ public class InboxConsumer extends DefaultConsumer {
         this.endpoint = endpoint;
         this.schedule = RetrySchedule.parse(endpoint.getRetrySchedule());
         this.maxRetryAfter = Durations.parse(endpoint.getMaxRetryAfter());
+        this.rateLimit = endpoint.getRateLimit() == null ? null : RateLimit.parse(endpoint.getRateLimit());
         this.backoff = new DestinationBackoff(endpoint.getBackoffAfter(), Duration.ofMillis(endpoint.getMaxBackoff()));
     }
 
@@ -102,6 +111,8 @@ public class InboxConsumer extends DefaultConsumer {
         if (paused) {
             LOG.warn("Subscription {} is paused: its deliveries wait until it is resumed", subscription);
         }
+        capacity = rateLimit == null ? endpoint.getBufferSize() : (int) Math.max(1, Math.min(endpoint.getBufferSize(),
+                component.getLeaseTime() * 1000 / 2 / rateLimit.intervalMicros()));
         int threads = endpoint.getConcurrency();
         workers = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "inbox-" + subscription, threads);
@@ -138,7 +149,7 @@ public class InboxConsumer extends DefaultConsumer {
      * then leases it for this instance).
      */
     boolean isAccepting(int bodySize) {
-        return isRunAllowed() && !paused && held.size() < endpoint.getBufferSize()
+        return isRunAllowed() && !paused && held.size() < capacity
                 && bufferedBytes.get() + bodySize <= BUFFERED_BYTES;
     }
 
@@ -218,7 +229,7 @@ public class InboxConsumer extends DefaultConsumer {
         try {
             long now = clock().millis();
             long overflowSeen = overflowed.get();
-            int room = Math.max(0, endpoint.getBufferSize() - held.size());
+            int room = Math.max(0, capacity - held.size());
             InboxStore.Claim claim = endpoint.getComponent().getStore()
                     .claimDue(subscription, now, room, now + endpoint.getComponent().getLeaseTime(), held)
                     .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -255,6 +266,9 @@ public class InboxConsumer extends DefaultConsumer {
             }
             if (delivery != null) {
                 boolean probe = backoff.awaitTurn(this::isRunAllowed); // a destination that keeps failing: wait
+                if (rateLimit != null) {
+                    awaitRateSlot();
+                }
                 if (!isRunAllowed()) {
                     endpoint.getComponent().getStore().release(subscription, List.of(delivery.eventId()));
                     forget(delivery);
@@ -277,10 +291,28 @@ public class InboxConsumer extends DefaultConsumer {
         }
     }
 
+    /** Waits for the next slot of the rate limit; the wait is no attempt, and spends nothing of the schedule. */
+    private void awaitRateSlot() {
+        long waitMicros;
+        try {
+            waitMicros = endpoint.getComponent().getStore().reserveRateSlot(subscription, rateLimit.intervalMicros());
+        } catch (SQLException e) {
+            // the limit then holds for this instance alone until the store answers again
+            LOG.warn("Subscription {}: could not reserve a slot of its rate limit in the store: {}", subscription,
+                    e.toString());
+            waitMicros = endpoint.getComponent().getStore().reserveLocalRateSlot(subscription,
+                    rateLimit.intervalMicros());
+        }
+        long until = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(waitMicros);
+        for (long left = waitMicros * 1000; left > 0 && isRunAllowed(); left = until - System.nanoTime()) {
+            LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
+        }
+    }
+
     /** A delivery leaves this subscription's hands; room for the backlog, if one waits in the store. */
     private void done(Delivery delivery) {
         forget(delivery);
-        if (backlogInStore() && held.size() <= endpoint.getBufferSize() / 2) {
+        if (backlogInStore() && held.size() <= capacity / 2) {
             pollSoon();
         }
     }

@@ -34,6 +34,12 @@ public class InboxEndpoint extends DefaultEndpoint implements MultipleConsumersS
                             + "of the retrySchedule.")
     private String maxRetryAfter = "1h";
 
+    @UriParam(label = "consumer",
+              description = "At most this many attempts per period to this subscription, across every instance sharing "
+                            + "the store: 10 (per second), 10/1s, 600/1m. Attempts are spaced evenly; waiting for the "
+                            + "limit is not an attempt and spends nothing of the retrySchedule.")
+    private String rateLimit;
+
     @UriParam(label = "consumer", defaultValue = "8",
               description = "How many deliveries of this subscription run in parallel")
     private int concurrency = 8;
@@ -127,6 +133,17 @@ public class InboxEndpoint extends DefaultEndpoint implements MultipleConsumersS
             throw new IllegalArgumentException("maxRetryAfter: " + e.getMessage(), e);
         }
         this.maxRetryAfter = maxRetryAfter;
+    }
+
+    public String getRateLimit() {
+        return rateLimit;
+    }
+
+    public void setRateLimit(String rateLimit) {
+        this.rateLimit = rateLimit == null || rateLimit.isBlank() ? null : rateLimit;
+        if (this.rateLimit != null) {
+            RateLimit.parse(rateLimit); // fail at start-up
+        }
     }
 
     public int getConcurrency() {

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.HashMap;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -58,6 +60,9 @@ public final class InboxStore implements AutoCloseable {
     private final String insertSubscription;
     private final String lastSuccess;
     private final String lastFailure;
+    private final String reserveRateSlot;
+    /** Where each rate-limited subscription's next slot starts (System.nanoTime in microseconds), when kept here. */
+    private final Map<String, AtomicLong> rateSlots = new ConcurrentHashMap<>();
     private final BatchedWrites<Ingest, IngestResult> ingests;
     /** Attempt outcomes, written together by one bookkeeping job however many workers finish at once. */
     private final BatchedWrites<Outcome, Boolean> outcomes;
@@ -88,6 +93,7 @@ public final class InboxStore implements AutoCloseable {
         this.outcomes = new BatchedWrites<>(bookkeeping, MAX_PER_JOB, this::writeOutcomes);
         this.clock = clock;
         this.insertKey = dialect.insertIdempotencyKey;
+        this.reserveRateSlot = dialect.reserveRateSlot;
         this.selectDue = SELECT_DUE + dialect.skipLocked;
         this.insertSubscription = INSERT_SUBSCRIPTION + dialect.ignoreConflict("id");
         // instances recording attempts of several subscriptions at once would lock these rows in different orders
@@ -609,6 +615,33 @@ public final class InboxStore implements AutoCloseable {
             }
             return ids.size();
         });
+    }
+
+    /**
+     * Reserves the next slot of a rate-limited subscription and answers how many microseconds to wait for it. On a
+     * shared store the slots are kept on the subscription's row, by the database's clock (the instances' clocks may
+     * differ), so the limit holds for all instances together; otherwise in memory.
+     */
+    long reserveRateSlot(String subscription, long intervalMicros) throws SQLException {
+        if (reserveRateSlot == null) {
+            return reserveLocalRateSlot(subscription, intervalMicros);
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(reserveRateSlot)) {
+            ps.setLong(1, intervalMicros);
+            ps.setString(2, subscription);
+            ps.setLong(3, intervalMicros);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Math.max(0, rs.getLong(1)) : 0;
+            }
+        }
+    }
+
+    /** As {@link #reserveRateSlot}, with the slots kept by this process. */
+    long reserveLocalRateSlot(String subscription, long intervalMicros) {
+        long now = System.nanoTime() / 1000;
+        long slot = rateSlots.computeIfAbsent(subscription, s -> new AtomicLong())
+                .getAndUpdate(next -> Math.max(next, now) + intervalMicros);
+        return Math.max(slot, now) - now;
     }
 
     /** Makes the subscription known (it receives deliveries from now on); returns whether it is paused. */

@@ -77,6 +77,32 @@ class InboxDeliveryTest extends InboxTestSupport {
     }
 
     @Test
+    void aRateLimitSpacesTheAttemptsAndTheWaitIsNoAttempt() throws Exception {
+        Receiver limited = receiver();
+        Receiver free = receiver();
+        start(subscriptions(subscription("limited", "rateLimit=10/1s", limited.url("/l")),
+                subscription("free", "", free.url("/f"))));
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            ids.add(send("{\"n\":" + i + "}"));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> free.requests().size() == 25);
+        assertThat(limited.requests().size()).as("limited, after the free one got all 25").isLessThan(25);
+        await().atMost(Duration.ofSeconds(15)).until(() -> limited.requests().size() == 25);
+
+        List<Long> starts = new ArrayList<>();
+        for (String id : ids) {
+            InboxStore.DeliveryState state = state(id, "limited");
+            assertThat(state.attempts()).as("waiting for the limit is no attempt").isEqualTo(1);
+            starts.add(store().attempts(id, "limited").get(0).startedAt());
+        }
+        // one start every 100 ms: 25 take at least 2.4 s; a start that comes late may bring the next one closer
+        assertThat(java.util.Collections.max(starts) - java.util.Collections.min(starts)).isGreaterThanOrEqualTo(2350);
+        assertThat(io.hookbridge.testing.Attempts.mostInAnyWindow(starts, 1000)).isLessThanOrEqualTo(11);
+    }
+
+    @Test
     void anExhaustedScheduleLeavesTheDeliveryDead() throws Exception {
         Receiver r = receiver().always(500);
         start(subscription("a", "retrySchedule=50ms", r.url("/a")));

@@ -41,6 +41,7 @@ class SharedStoreTest {
     @TempDir
     Path dir;
     final Receiver receiver = newReceiver();
+    final Receiver limited = newReceiver();
     Gateway one;
     Gateway two;
 
@@ -56,10 +57,13 @@ class SharedStoreTest {
     void start(TestInfo test) throws Exception {
         String url = Postgres.database("hbshared_", test.getDisplayName());
         String routes = RouteFiles.write(dir.resolve("routes.yaml"), RouteFiles.githubIn("/webhooks/github", SECRET,
-                "github"), RouteFiles.webhookOut("to-receiver", "github", receiver.url("/hook")));
-        Map<String, String> properties = Map.of("hookbridge.datasource.url", url);
-        one = Gateway.start(dir.resolve("one"), routes, properties);
-        two = Gateway.start(dir.resolve("two"), routes, properties);
+                "github"), RouteFiles.webhookOut("to-receiver", "github", receiver.url("/hook")),
+                RouteFiles.withInboxOptions(RouteFiles.webhookOut("rate-limited", "github", limited.url("/limited")),
+                        "rateLimit=10/1s"));
+        one = Gateway.start(dir.resolve("one"), routes, Map.of("hookbridge.datasource.url", url,
+                "hookbridge.instance-id", "one"));
+        two = Gateway.start(dir.resolve("two"), routes, Map.of("hookbridge.datasource.url", url,
+                "hookbridge.instance-id", "two"));
     }
 
     @AfterEach
@@ -70,6 +74,7 @@ class SharedStoreTest {
             }
         }
         receiver.close();
+        limited.close();
     }
 
     HttpResponse<String> send(Gateway gateway, String delivery) throws Exception {
@@ -149,5 +154,28 @@ class SharedStoreTest {
                 .isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> deliveredIds().contains(whilePaused));
         assertThat(receiver.requests()).hasSize(3);
+    }
+
+    @Test
+    void aRateLimitHoldsForTheInstancesTogether() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            ids.add(Http.eventId(send(i % 2 == 0 ? one : two, UUID.randomUUID().toString())));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> limited.requests().size() >= 30);
+
+        List<Long> starts = new ArrayList<>();
+        Set<String> instances = new HashSet<>();
+        for (String id : ids) {
+            InboxStore.Attempt attempt = one.inbox().getStore().attempts(id, "rate-limited").get(0);
+            starts.add(attempt.startedAt());
+            instances.add(attempt.instance());
+        }
+        assertThat(instances).as("both instances delivered").hasSize(2);
+        // 10/s for both together: 30 attempts take at least 2.9 s, where each instance alone would allow 20/s
+        assertThat(java.util.Collections.max(starts) - java.util.Collections.min(starts)).isGreaterThanOrEqualTo(2850);
+        assertThat(io.hookbridge.testing.Attempts.mostInAnyWindow(starts, 1000)).isLessThanOrEqualTo(11);
+        Thread.sleep(300);
+        assertThat(limited.requests()).hasSize(30);
     }
 }

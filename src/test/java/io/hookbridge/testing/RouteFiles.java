@@ -51,6 +51,11 @@ public final class RouteFiles {
         return webhookOut(id, inbox, url) + "              secret: \"%s\"\n".formatted(secret);
     }
 
+    /** A route of {@link #webhookOut} with more options of its inbox consumer, e.g. {@code rateLimit=10}. */
+    public static String withInboxOptions(String route, String options) {
+        return route.replace("?pollInterval=50", "?pollInterval=50&" + options);
+    }
+
     /** Writes the routes into {@code file} and answers the pattern a gateway is started with. */
     public static String write(Path file, String... routes) throws IOException {
         Files.writeString(file, String.join("", routes));
