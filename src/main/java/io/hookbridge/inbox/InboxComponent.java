@@ -64,6 +64,7 @@ public class InboxComponent extends DefaultComponent {
     private InboxStore store;
     private InboxHistory history;
     private InboxMetrics metrics;
+    private OperationalEvents operationalEvents;
     private Retention retention;
     private ScheduledExecutorService scheduler;
     private ScheduledExecutorService housekeeping;
@@ -129,6 +130,7 @@ public class InboxComponent extends DefaultComponent {
                 LOG.info("Inbox store: {} deliveries that were in flight at the last stop are due again", released);
             }
         }
+        operationalEvents = new OperationalEvents(this);
         scheduler = getCamelContext().getExecutorServiceManager().newScheduledThreadPool(this, "inbox-poller", 1);
         // housekeeping apart from the polls, so that a long purge never delays a retry
         housekeeping = getCamelContext().getExecutorServiceManager().newScheduledThreadPool(this, "inbox-housekeeping", 1);
@@ -144,6 +146,10 @@ public class InboxComponent extends DefaultComponent {
 
     @Override
     protected void doStop() throws Exception {
+        if (operationalEvents != null) {
+            operationalEvents.close();
+            operationalEvents = null;
+        }
         if (scheduler != null) {
             getCamelContext().getExecutorServiceManager().shutdown(scheduler);
             getCamelContext().getExecutorServiceManager().shutdown(housekeeping);
@@ -292,6 +298,11 @@ public class InboxComponent extends DefaultComponent {
             consumer.setPaused(pause, reason);
         } else {
             store.setPaused(subscription, clock.millis(), pause ? reason : null).get(60, TimeUnit.SECONDS);
+            if (pause) {
+                operationalEvents.paused(null, subscription, "admin", reason);
+            } else {
+                operationalEvents.resumed(null, subscription);
+            }
         }
     }
 
@@ -306,6 +317,10 @@ public class InboxComponent extends DefaultComponent {
 
     public InboxHistory getHistory() {
         return history;
+    }
+
+    OperationalEvents getOperationalEvents() {
+        return operationalEvents;
     }
 
     InboxMetrics getMetrics() {

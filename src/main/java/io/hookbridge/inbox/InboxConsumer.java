@@ -52,6 +52,10 @@ public class InboxConsumer extends DefaultConsumer {
     private final RetrySchedule schedule;
     private final Duration maxRetryAfter;
     private final RateLimit rateLimit;
+    private final long autoPauseMillis;
+    /** The current run of failed attempts: how many, and when the first of them started (0: none). */
+    private int failuresInARow;
+    private long failingSince;
     /**
      * How many deliveries it holds at most: {@code bufferSize}, or, with a rate limit, what it attempts within half a
      * lease, so that none waits here for its turn until its lease runs out (another instance could then claim it).
@@ -84,6 +88,7 @@ public class InboxConsumer extends DefaultConsumer {
         this.schedule = RetrySchedule.parse(endpoint.getRetrySchedule());
         this.maxRetryAfter = Durations.parse(endpoint.getMaxRetryAfter());
         this.rateLimit = endpoint.getRateLimit() == null ? null : RateLimit.parse(endpoint.getRateLimit());
+        this.autoPauseMillis = InboxEndpoint.autoPauseAfter(endpoint.getAutoPause()).toMillis();
         this.backoff = new DestinationBackoff(endpoint.getBackoffAfter(), Duration.ofMillis(endpoint.getMaxBackoff()));
     }
 
@@ -189,12 +194,20 @@ public class InboxConsumer extends DefaultConsumer {
         bufferedBytes.addAndGet(-delivery.bodySize());
     }
 
-    /** Pauses (410 Gone, or an operator) or resumes; resuming polls at once. */
+    /** Pauses (an operator) or resumes; resuming polls at once. */
     public void setPaused(boolean pause, String reason) throws Exception {
+        setPaused(pause, "admin", reason);
+    }
+
+    /** {@code cause}: what paused it, as the operational event says ({@code admin}, {@code auto}). */
+    private void setPaused(boolean pause, String cause, String reason) throws Exception {
         endpoint.getComponent().getStore().setPaused(subscription, clock().millis(), pause ? reason : null)
                 .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         paused = pause;
-        if (!pause) {
+        if (pause) {
+            endpoint.getComponent().getOperationalEvents().paused(endpoint.getName(), subscription, cause, reason);
+        } else {
+            endpoint.getComponent().getOperationalEvents().resumed(endpoint.getName(), subscription);
             pollSoon();
         }
     }
@@ -288,6 +301,47 @@ public class InboxConsumer extends DefaultConsumer {
                     MDC.remove("subscription");
                 }
             }
+        }
+    }
+
+    /** Counts the run of failed attempts; true once it is long enough to pause (autoPause). */
+    private synchronized boolean failingTooLong(Verdict verdict, long started, long finished) {
+        switch (verdict) {
+            case RETRY, DEAD -> {
+                if (failuresInARow++ == 0) {
+                    failingSince = started;
+                }
+                return autoPauseMillis > 0 && failuresInARow >= 3 && finished - failingSince >= autoPauseMillis;
+            }
+            case DELIVERED -> failuresInARow = 0;
+            default -> {
+                // filtered: no try made; paused on a 410: pausing already
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Pauses the subscription after autoPause of failures only, unless another instance sharing the store delivered
+     * meanwhile.
+     */
+    private void autoPause(String lastError) {
+        long since;
+        synchronized (this) {
+            since = failingSince;
+            failuresInARow = 0;
+        }
+        try {
+            Long lastSuccess = endpoint.getComponent().getStore().lastSuccessAt(subscription);
+            if (lastSuccess != null && lastSuccess >= since) {
+                return;
+            }
+            String reason = "every attempt failed for " + endpoint.getAutoPause() + "; the last: " + lastError;
+            LOG.warn("Subscription {} paused: {}; its deliveries are kept until it is resumed", subscription, reason);
+            setPaused(true, "auto", reason);
+        } catch (Exception e) {
+            LOG.warn("Subscription {}: could not pause it after failing for {}: {}", subscription,
+                    endpoint.getAutoPause(), e.toString());
         }
     }
 
@@ -423,6 +477,10 @@ public class InboxConsumer extends DefaultConsumer {
         if (wasHolding && !backoff.isHolding()) {
             LOG.info("Subscription {}: the destination answers again; delivering", subscription);
         }
+        if (failingTooLong(result.verdict(), started, finished)) {
+            autoPause(result.error());
+        }
+        boolean dead = InboxStore.DEAD.equals(status);
         endpoint.getComponent().getStore().recordAttempt(d, started, finished - started, result, status, next)
                 .whenComplete((latest, failure) -> {
                     if (failure != null) {
@@ -431,6 +489,12 @@ public class InboxConsumer extends DefaultConsumer {
                     } else if (!latest) {
                         LOG.warn("Event {} to {}: attempt {} finished after a newer one; its outcome ({}) is not "
                                 + "recorded", d.eventId(), subscription, attempt, result.verdict());
+                    } else if (result.verdict() == Verdict.PAUSE) {
+                        endpoint.getComponent().getOperationalEvents().paused(endpoint.getName(), subscription, "410",
+                                result.error());
+                    } else if (dead) {
+                        endpoint.getComponent().getOperationalEvents().dead(endpoint.getName(), subscription,
+                                d.eventId(), attempt, result.error());
                     }
                     done(d);
                 });

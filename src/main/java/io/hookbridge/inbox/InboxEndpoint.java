@@ -1,5 +1,7 @@
 package io.hookbridge.inbox;
 
+import java.time.Duration;
+
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.MultipleConsumersSupport;
@@ -33,6 +35,12 @@ public class InboxEndpoint extends DefaultEndpoint implements MultipleConsumersS
                             + "attempt comes when it asks, up to this (units ms, s, m, h, d). It counts as one attempt "
                             + "of the retrySchedule.")
     private String maxRetryAfter = "1h";
+
+    @UriParam(label = "consumer", defaultValue = "5d",
+              description = "A subscription whose attempts have all failed for this long (at least 3 of them) pauses "
+                            + "itself, as on a 410: its deliveries wait, nothing is lost, and resuming continues them. "
+                            + "Units ms, s, m, h, d; 0 never pauses.")
+    private String autoPause = "5d";
 
     @UriParam(label = "consumer",
               description = "At most this many attempts per period to this subscription, across every instance sharing "
@@ -133,6 +141,24 @@ public class InboxEndpoint extends DefaultEndpoint implements MultipleConsumersS
             throw new IllegalArgumentException("maxRetryAfter: " + e.getMessage(), e);
         }
         this.maxRetryAfter = maxRetryAfter;
+    }
+
+    public String getAutoPause() {
+        return autoPause;
+    }
+
+    public void setAutoPause(String autoPause) {
+        try {
+            autoPauseAfter(autoPause); // fail at start-up
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("autoPause: " + e.getMessage(), e);
+        }
+        this.autoPause = autoPause;
+    }
+
+    /** The autoPause duration; zero for never. */
+    static Duration autoPauseAfter(String autoPause) {
+        return autoPause.trim().equals("0") ? Duration.ZERO : Durations.parse(autoPause);
     }
 
     public String getRateLimit() {

@@ -741,6 +741,12 @@ public final class InboxStore implements AutoCloseable {
         return read("SELECT COUNT(*) FROM hb_event WHERE inbox = ?", rs -> rs.next() ? rs.getInt(1) : 0, inbox);
     }
 
+    /** When the subscription's latest successful attempt ended (to about a second), by any instance; or null. */
+    public Long lastSuccessAt(String subscription) throws SQLException {
+        return read("SELECT last_success_at FROM hb_subscription WHERE id = ?",
+                rs -> rs.next() ? rs.getObject(1, Long.class) : null, subscription);
+    }
+
     /** Whether the subscription is paused. */
     public boolean isPaused(String subscription) throws SQLException {
         return read("SELECT paused_at FROM hb_subscription WHERE id = ?", rs -> rs.next() && rs.getObject(1) != null,

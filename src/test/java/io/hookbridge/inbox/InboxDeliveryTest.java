@@ -15,6 +15,8 @@ import io.hookbridge.testing.FaultyDestination;
 import io.hookbridge.testing.LogLines;
 import io.hookbridge.testing.MutableClock;
 import io.hookbridge.testing.Receiver;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
@@ -331,11 +333,15 @@ class InboxDeliveryTest extends InboxTestSupport {
     void goneHoldsTheSubscriptionWithItsDeliveriesUntilResumed() throws Exception {
         Receiver gone = receiver().answer(410);
         Receiver other = receiver();
+        Receiver ops = receiver();
         start(subscriptions(subscription("a", "retrySchedule=50ms", gone.url("/a")),
-                subscription("b", "retrySchedule=50ms", other.url("/b"))));
+                subscription("b", "retrySchedule=50ms", other.url("/b")), operations(ops.url("/ops"))));
 
         String first = send("{\"n\":1}");
         await().atMost(Duration.ofSeconds(10)).until(() -> store().isPaused("a"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> opsEvents(ops).size() == 1);
+        assertThat(opsEvents(ops).get(0).path("type").asText()).isEqualTo("subscription.paused");
+        assertThat(opsEvents(ops).get(0).path("reason").asText()).isEqualTo("410");
         String second = send("{\"n\":2}");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> other.requests().size() == 2);
@@ -349,6 +355,75 @@ class InboxDeliveryTest extends InboxTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(first, "a").status())
                 && "delivered".equals(state(second, "a").status()));
         assertThat(store().isPaused("a")).isFalse();
+    }
+
+    @Test
+    void aSubscriptionFailingForAutoPausePausesItselfAndTellsTheOperationsInbox() throws Exception {
+        Receiver failing = receiver().always(500);
+        Receiver dying = receiver().always(500);
+        Receiver ops = receiver();
+        start(subscriptions(
+                subscription("a", "retrySchedule=" + "100ms,".repeat(40) + "100ms&autoPause=1s&backoffAfter=0",
+                        failing.url("/a")),
+                subscription("b", "retrySchedule=50ms&autoPause=0", dying.url("/b")),
+                operations(ops.url("/ops"))));
+
+        String id = send("{\"n\":1}");
+
+        // b: dead after two attempts, told as delivery.dead
+        await().atMost(Duration.ofSeconds(10)).until(() -> opsEvents(ops).stream()
+                .anyMatch(e -> "delivery.dead".equals(e.path("type").asText())));
+        JsonNode dead = opsEvents(ops).stream().filter(e -> "delivery.dead".equals(e.path("type").asText()))
+                .findFirst().orElseThrow();
+        assertThat(dead.path("subscription").asText()).isEqualTo("b");
+        assertThat(dead.path("eventId").asText()).isEqualTo(id);
+        assertThat(dead.path("attempts").asInt()).isEqualTo(2);
+        assertThat(dead.path("lastError").asText()).isEqualTo("HTTP 500 Internal Server Error");
+
+        // a: every attempt failed for a second (about ten of them): paused, its delivery kept
+        await().atMost(Duration.ofSeconds(10)).until(() -> store().isPaused("a"));
+        int attemptsWhenPaused = failing.requests().size();
+        assertThat(attemptsWhenPaused).isBetween(3, 20);
+        JsonNode paused = opsEvents(ops).stream().filter(e -> "subscription.paused".equals(e.path("type").asText()))
+                .findFirst().orElseThrow();
+        assertThat(paused.path("subscription").asText()).isEqualTo("a");
+        assertThat(paused.path("reason").asText()).isEqualTo("auto");
+        assertThat(paused.path("detail").asText()).startsWith("every attempt failed for 1s");
+        Thread.sleep(500);
+        assertThat(failing.requests()).hasSize(attemptsWhenPaused);
+        assertThat(state(id, "a").status()).isEqualTo("pending");
+        assertThat(state(id, "a").attempts()).as("schedule steps left: not dead").isLessThan(41);
+
+        // the destination is back; resumed: delivered, and told
+        failing.always(200);
+        context.getComponent("inbox", InboxComponent.class).setPaused("a", false, null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(id, "a").status()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> opsEvents(ops).stream()
+                .anyMatch(e -> "subscription.resumed".equals(e.path("type").asText())));
+        assertThat(opsEvents(ops)).as("the operations inbox's own events are JSON with a type")
+                .allSatisfy(e -> assertThat(e.path("at").asText()).isNotEmpty());
+    }
+
+    static RouteBuilder operations(String url) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("inbox:hookbridge.ops?pollInterval=20").routeId("ops-alerts")
+                        .to("kamelet:webhook-sink?url=" + url);
+            }
+        };
+    }
+
+    static List<JsonNode> opsEvents(Receiver ops) {
+        List<JsonNode> events = new ArrayList<>();
+        for (Receiver.Request r : ops.requests()) {
+            try {
+                events.add(new ObjectMapper().readTree(r.bodyText()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return events;
     }
 
     @Test

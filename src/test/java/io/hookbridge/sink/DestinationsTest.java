@@ -57,6 +57,7 @@ class DestinationsTest {
     static Receiver twilio;
     static Receiver telegram;
     static Receiver mattermost;
+    static Receiver opsSlack;
     static GreenMail smtp;
     static Gateway gateway;
 
@@ -69,6 +70,7 @@ class DestinationsTest {
         twilio = new Receiver().always(201);
         telegram = new Receiver();
         mattermost = new Receiver();
+        opsSlack = new Receiver();
         smtp = new GreenMail(new ServerSetup(Gateway.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP))
                 .withConfiguration(GreenMailConfiguration.aConfig().withUser("hooks", "smtp-pass"));
         smtp.start();
@@ -160,6 +162,7 @@ class DestinationsTest {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("github.secret", GITHUB);
         props.put("slack.webhook-url", slack.url("/services/T000/B000/XXXX"));
+        props.put("ops.slack-webhook-url", opsSlack.url("/services/T000/B000/OPS"));
         props.put("discord.webhook-url", discord.url("/api/webhooks/123/abc"));
         props.put("stripe.secret", STRIPE);
         props.put("smtp.host", "127.0.0.1");
@@ -181,9 +184,11 @@ class DestinationsTest {
 
     @AfterAll
     static void stop() {
-        gateway.close();
+        if (gateway != null) {
+            gateway.close();
+        }
         smtp.stop();
-        for (Receiver r : List.of(slack, discord, teams, partner, twilio, telegram, mattermost)) {
+        for (Receiver r : List.of(slack, discord, teams, partner, twilio, telegram, mattermost, opsSlack)) {
             r.close();
         }
     }
@@ -363,6 +368,12 @@ class DestinationsTest {
         InboxStore.Attempt attempt = store().attempts(id, "test-to-telegram").get(0);
         assertThat(attempt.httpStatus()).isEqualTo(400);
         assertThat(attempt.response()).isEqualTo("{\"status\":400}");
+        // the cookbook's operational alerts tell Slack
+        await().atMost(Duration.ofSeconds(10)).until(() -> opsSlack.requests().stream()
+                .anyMatch(r -> r.bodyText().contains(id)));
+        assertThat(opsSlack.requests()).filteredOn(r -> r.bodyText().contains(id)).singleElement()
+                .satisfies(r -> assertThat(json(r).get("text").asText()).isEqualTo("Event " + id
+                        + " to *test-to-telegram* is dead after 1 attempts: HTTP 400 Bad Request"));
     }
 
     @Test
