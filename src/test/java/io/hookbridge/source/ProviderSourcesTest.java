@@ -8,7 +8,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
@@ -62,6 +67,7 @@ class ProviderSourcesTest {
     static final String CURRENT = "current-secret";
     static final String OLD = "old-secret";
     static final String TWILIO_URL = "https://hooks.example.com/webhooks/twilio";
+    static final String SQUARE_URL = "https://hooks.example.com/webhooks/square";
 
     static final List<Provider> PROVIDERS = List.of(
             new Provider("stripe", "application/json", (s, b, t) -> new Signed(Map.of("Stripe-Signature",
@@ -89,7 +95,81 @@ class ProviderSourcesTest {
             }, true),
             new Provider("basic", "application/json", (s, b, t) -> new Signed(Map.of("Authorization",
                     "Basic " + base64(("hooks:" + s).getBytes(StandardCharsets.UTF_8)))), false),
-            new Provider("token", "application/json", (s, b, t) -> new Signed(Map.of("X-Api-Key", s)), false));
+            new Provider("token", "application/json", (s, b, t) -> new Signed(Map.of("X-Api-Key", s)), false),
+            new Provider("bitbucket", "application/json", (s, b, t) -> new Signed(Map.of("X-Hub-Signature",
+                    "sha256=" + hex(hmac("HmacSHA256", s, text(b))), "X-Event-Key", "repo:push",
+                    "X-Request-UUID", UUID.randomUUID().toString())), false),
+            new Provider("gitlab", "application/json", (s, b, t) -> new Signed(Map.of("X-Gitlab-Token", s,
+                    "X-Gitlab-Event", "Push Hook", "X-Gitlab-Event-UUID", UUID.randomUUID().toString())), false),
+            new Provider("sentry", "application/json", (s, b, t) -> new Signed(Map.of("Sentry-Hook-Signature",
+                    hex(hmac("HmacSHA256", s, text(b))), "Sentry-Hook-Resource", "issue",
+                    "Request-ID", UUID.randomUUID().toString(), "Sentry-Hook-Timestamp", Long.toString(t))), false),
+            new Provider("vercel", "application/json", (s, b, t) -> new Signed(Map.of("x-vercel-signature",
+                    hex(hmac("HmacSHA1", s, text(b))))), false),
+            new Provider("typeform", "application/json", (s, b, t) -> new Signed(Map.of("Typeform-Signature",
+                    "sha256=" + base64(hmac("HmacSHA256", s, text(b))))), false),
+            new Provider("calendly", "application/json", (s, b, t) -> new Signed(Map.of("Calendly-Webhook-Signature",
+                    "t=" + t + ",v1=" + hex(hmac("HmacSHA256", s, t + "." + text(b))))), true),
+            new Provider("paddle", "application/json", (s, b, t) -> new Signed(Map.of("Paddle-Signature",
+                    "ts=" + t + ";h1=" + hex(hmac("HmacSHA256", s, t + ":" + text(b))))), true),
+            new Provider("linear", "application/json", (s, b, t) -> new Signed(Map.of("Linear-Signature",
+                    hex(hmac("HmacSHA256", s, text(b))), "Linear-Event", "Issue",
+                    "Linear-Delivery", UUID.randomUUID().toString())), false),
+            new Provider("intercom", "application/json", (s, b, t) -> new Signed(Map.of("X-Hub-Signature",
+                    "sha1=" + hex(hmac("HmacSHA1", s, text(b))))), false),
+            // PagerDuty sends one v1= per secret while it rotates them: here the signature with the secret, and one
+            // that matches nothing
+            new Provider("pagerduty", "application/json", (s, b, t) -> new Signed(Map.of("X-PagerDuty-Signature",
+                    "v1=" + hex(hmac("HmacSHA256", "another", text(b))) + ",v1=" + hex(hmac("HmacSHA256", s, text(b))))),
+                    false),
+            new Provider("square", "application/json", (s, b, t) -> new Signed(Map.of("x-square-hmacsha256-signature",
+                    base64(hmac("HmacSHA256", s, SQUARE_URL + text(b))))), false),
+            new Provider("sendgrid", "application/json", (s, b, t) -> new Signed(Map.of(
+                    "X-Twilio-Email-Event-Webhook-Timestamp", Long.toString(t),
+                    "X-Twilio-Email-Event-Webhook-Signature", base64(sign("SHA256withECDSA", keys("EC", s), t + text(b))))),
+                    true),
+            new Provider("svix", "application/json", (s, b, t) -> {
+                String id = "msg_" + UUID.randomUUID();
+                return new Signed(Map.of("svix-id", id, "svix-timestamp", Long.toString(t), "svix-signature",
+                        "v1,bm90IHRoaXMgb25l v1a," + base64(sign("Ed25519", keys("Ed25519", s), id + "." + t + "." + text(b)))));
+            }, true),
+            new Provider("discord", "application/json", (s, b, t) -> new Signed(Map.of("X-Signature-Timestamp",
+                    Long.toString(t), "X-Signature-Ed25519", hex(sign("Ed25519", keys("Ed25519", s), t + text(b))))),
+                    true));
+
+    static final Map<String, KeyPair> KEY_PAIRS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The provider's key pair that stands for a "secret" of the matrix (current, old, wrong), made once. */
+    static KeyPair keys(String algorithm, String secret) {
+        return KEY_PAIRS.computeIfAbsent(algorithm + "/" + secret, k -> {
+            try {
+                KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm);
+                if (algorithm.equals("EC")) {
+                    g.initialize(new ECGenParameterSpec("secp256r1"));
+                }
+                return g.generateKeyPair();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    static byte[] sign(String scheme, KeyPair pair, String content) {
+        try {
+            Signature signature = Signature.getInstance(scheme);
+            signature.initSign(pair.getPrivate());
+            signature.update(content.getBytes(StandardCharsets.UTF_8));
+            return signature.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The raw 32 bytes of an Ed25519 public key (the end of its DER form), as Discord and Svix hand them out. */
+    static byte[] rawEd25519(String secret) {
+        byte[] spki = keys("Ed25519", secret).getPublic().getEncoded();
+        return java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+    }
 
     static Stream<Provider> providers() {
         return PROVIDERS.stream();
@@ -129,6 +209,19 @@ class ProviderSourcesTest {
                 .formatted(CURRENT, OLD) + "  idempotencyHeader: X-Request-Id");
         sources.put("msgraph", "msgraph-webhook-source:\n  clientState: \"%s,%s\"".formatted(CURRENT, OLD));
         sources.put("acme", "acme-webhook-source:\n  secret: \"%s\"".formatted(CURRENT));
+        for (String hmac : List.of("bitbucket", "sentry", "vercel", "typeform", "calendly", "paddle", "linear", "intercom",
+                "pagerduty")) {
+            sources.put(hmac, "%s-webhook-source:\n  secret: \"%s,%s\"".formatted(hmac, CURRENT, OLD));
+        }
+        sources.put("gitlab", "gitlab-webhook-source:\n  token: \"%s,%s\"".formatted(CURRENT, OLD));
+        sources.put("square", "square-webhook-source:\n  secret: \"%s,%s\"\n  notificationUrl: %s"
+                .formatted(CURRENT, OLD, SQUARE_URL));
+        sources.put("sendgrid", "sendgrid-webhook-source:\n  publicKey: \"%s,%s\"".formatted(
+                base64(keys("EC", CURRENT).getPublic().getEncoded()), base64(keys("EC", OLD).getPublic().getEncoded())));
+        sources.put("svix", "svix-webhook-source:\n  publicKey: \"whpk_%s,whpk_%s\"".formatted(
+                base64(rawEd25519(CURRENT)), base64(rawEd25519(OLD))));
+        sources.put("discord", "discord-webhook-source:\n  publicKey: \"%s,%s\"".formatted(
+                hex(rawEd25519(CURRENT)), hex(rawEd25519(OLD))));
         sources.forEach((name, source) -> {
             String kamelet = source.substring(0, source.indexOf(':'));
             String params = source.substring(source.indexOf("\n") + 1).stripIndent().indent(8);
@@ -161,7 +254,9 @@ class ProviderSourcesTest {
 
     @AfterAll
     static void stop() {
-        gateway.close();
+        if (gateway != null) {
+            gateway.close();
+        }
         receiver.close();
     }
 
@@ -181,6 +276,22 @@ class ProviderSourcesTest {
             case "zoom" -> ("{\"event\":\"meeting.started\",\"event_ts\":1626230691572,\"payload\":{\"x\":\"" + unique
                     + "\"}}").getBytes(StandardCharsets.UTF_8);
             case "meta" -> ("{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"" + unique + "\"}]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            case "typeform" -> ("{\"event_id\":\"" + unique + "\",\"event_type\":\"form_response\",\"form_response\":{}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            case "calendly" -> ("{\"event\":\"invitee.created\",\"payload\":{\"uri\":\"" + unique + "\"}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            case "paddle" -> ("{\"event_id\":\"evt_" + unique + "\",\"event_type\":\"transaction.completed\",\"data\":{}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            case "intercom" -> ("{\"type\":\"notification_event\",\"id\":\"notif_" + unique
+                    + "\",\"topic\":\"conversation.user.created\"}").getBytes(StandardCharsets.UTF_8);
+            case "pagerduty" -> ("{\"event\":{\"id\":\"" + unique + "\",\"event_type\":\"incident.triggered\"}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            case "square" -> ("{\"event_id\":\"" + unique + "\",\"type\":\"payment.updated\",\"data\":{}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            case "sendgrid" -> ("[{\"email\":\"a@example.com\",\"event\":\"delivered\",\"sg_event_id\":\"" + unique
+                    + "\"}]\r\n").getBytes(StandardCharsets.UTF_8);
+            case "discord" -> ("{\"type\":2,\"id\":\"" + unique + "\",\"data\":{\"name\":\"hello\"}}")
                     .getBytes(StandardCharsets.UTF_8);
             default -> ("{\"type\":\"thing.happened\",\"n\":\"" + unique + "\"}").getBytes(StandardCharsets.UTF_8);
         };
@@ -215,6 +326,18 @@ class ProviderSourcesTest {
             case "shopify" -> "orders/create";
             case "zoom" -> "meeting.started";
             case "meta" -> "whatsapp_business_account";
+            case "bitbucket" -> "repo:push";
+            case "gitlab" -> "Push Hook";
+            case "sentry" -> "issue";
+            case "vercel", "svix" -> "thing.happened";
+            case "typeform" -> "form_response";
+            case "calendly" -> "invitee.created";
+            case "paddle" -> "transaction.completed";
+            case "linear" -> "Issue";
+            case "intercom" -> "conversation.user.created";
+            case "pagerduty" -> "incident.triggered";
+            case "square" -> "payment.updated";
+            case "discord" -> "2";
             default -> null;
         });
     }
@@ -222,7 +345,7 @@ class ProviderSourcesTest {
     @ParameterizedTest
     @MethodSource("providers")
     void aTamperedBodyIsRefused(Provider p) throws Exception {
-        if (p.name().equals("basic") || p.name().equals("token")) {
+        if (List.of("basic", "token", "gitlab").contains(p.name())) {
             return; // credentials do not cover the body
         }
         byte[] body = sampleBody(p);
@@ -305,6 +428,23 @@ class ProviderSourcesTest {
         assertThat(response.headers().firstValue("Content-Type")).contains("text/plain");
         assertThat(unsigned.statusCode()).isEqualTo(401);
         assertThat(gateway.inbox().getStore().countEvents("slack")).isEqualTo(before);
+    }
+
+    @Test
+    void discordsPingIsAnsweredWithAPongAndNotStored() throws Exception {
+        Provider discord = provider("discord");
+        byte[] body = "{\"type\":1,\"id\":\"ping-1\",\"application_id\":\"123\"}".getBytes(StandardCharsets.UTF_8);
+        int before = gateway.inbox().getStore().countEvents("discord");
+
+        HttpResponse<String> pong = send(discord, body, discord.signer().sign(CURRENT, body, now()));
+        // Discord checks, when the URL is saved, that a wrongly signed PING is refused
+        HttpResponse<String> forged = send(discord, body, discord.signer().sign("wrong", body, now()));
+
+        assertThat(pong.statusCode()).isEqualTo(200);
+        assertThat(pong.body()).isEqualTo("{\"type\":1}");
+        assertThat(pong.headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(forged.statusCode()).isEqualTo(401);
+        assertThat(gateway.inbox().getStore().countEvents("discord")).isEqualTo(before);
     }
 
     @Test
