@@ -133,6 +133,13 @@ class ProviderSourcesTest {
                 return new Signed(Map.of("svix-id", id, "svix-timestamp", Long.toString(t), "svix-signature",
                         "v1,bm90IHRoaXMgb25l v1a," + base64(sign("Ed25519", keys("Ed25519", s), id + "." + t + "." + text(b)))));
             }, true),
+            new Provider("gitea", "application/json", (s, b, t) -> new Signed(Map.of("X-Gitea-Signature",
+                    hex(hmac("HmacSHA256", s, text(b))), "X-Gitea-Event", "push",
+                    "X-Gitea-Delivery", UUID.randomUUID().toString())), false),
+            new Provider("mux", "application/json", (s, b, t) -> new Signed(Map.of("Mux-Signature",
+                    "t=" + t + ",v1=" + hex(hmac("HmacSHA256", s, t + "." + text(b))))), true),
+            new Provider("lemonsqueezy", "application/json", (s, b, t) -> new Signed(Map.of("X-Signature",
+                    hex(hmac("HmacSHA256", s, text(b))), "X-Event-Name", "order_created")), false),
             new Provider("discord", "application/json", (s, b, t) -> new Signed(Map.of("X-Signature-Timestamp",
                     Long.toString(t), "X-Signature-Ed25519", hex(sign("Ed25519", keys("Ed25519", s), t + text(b))))),
                     true));
@@ -210,7 +217,7 @@ class ProviderSourcesTest {
         sources.put("msgraph", "msgraph-webhook-source:\n  clientState: \"%s,%s\"".formatted(CURRENT, OLD));
         sources.put("acme", "acme-webhook-source:\n  secret: \"%s\"".formatted(CURRENT));
         for (String hmac : List.of("bitbucket", "sentry", "vercel", "typeform", "calendly", "paddle", "linear", "intercom",
-                "pagerduty")) {
+                "pagerduty", "gitea", "mux", "lemonsqueezy")) {
             sources.put(hmac, "%s-webhook-source:\n  secret: \"%s,%s\"".formatted(hmac, CURRENT, OLD));
         }
         sources.put("gitlab", "gitlab-webhook-source:\n  token: \"%s,%s\"".formatted(CURRENT, OLD));
@@ -329,7 +336,9 @@ class ProviderSourcesTest {
             case "bitbucket" -> "repo:push";
             case "gitlab" -> "Push Hook";
             case "sentry" -> "issue";
-            case "vercel", "svix" -> "thing.happened";
+            case "vercel", "svix", "mux" -> "thing.happened";
+            case "gitea" -> "push";
+            case "lemonsqueezy" -> "order_created";
             case "typeform" -> "form_response";
             case "calendly" -> "invitee.created";
             case "paddle" -> "transaction.completed";
