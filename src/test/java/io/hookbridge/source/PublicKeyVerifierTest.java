@@ -121,6 +121,46 @@ class PublicKeyVerifierTest {
     }
 
     @Test
+    void sendGridsOwnSdkTestKeysAndPayload() throws Exception {
+        // the key pair, payload and timestamp of sendgrid-nodejs's EventWebhook test (packages/eventwebhook); the SDK
+        // signs there at run time (ECDSA P-256, SHA-256, over timestamp + payload), so the test signs the same way
+        String publicKey = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEmnMGmPY1QYU72N6wCmFqnDyixrWf\n"
+                + "tlB3VWPVIpXeQCTCtTw5WUm/RJIl7q3bUMU+jqzctrBHApNV4RI62E7Lfg==\n-----END PUBLIC KEY-----";
+        byte[] sec1 = Base64.getDecoder().decode("MHcCAQEEIHKKYAizQd7RU7j4/Z+OlV5O9xgll15VXNTgAOYYvSBwoAoGCCqGSM49"
+                + "AwEHoUQDQgAEmnMGmPY1QYU72N6wCmFqnDyixrWftlB3VWPVIpXeQCTCtTw5WUm/RJIl7q3bUMU+jqzctrBHApNV4RI62E7Lfg==");
+        java.security.AlgorithmParameters parameters = java.security.AlgorithmParameters.getInstance("EC");
+        parameters.init(new ECGenParameterSpec("secp256r1"));
+        PrivateKey privateKey = java.security.KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.ECPrivateKeySpec(
+                new java.math.BigInteger(1, Arrays.copyOfRange(sec1, 7, 39)),
+                parameters.getParameterSpec(java.security.spec.ECParameterSpec.class)));
+        String payload = "[{\"email\":\"hello@world.com\",\"event\":\"dropped\",\"reason\":\"Bounced Address\","
+                + "\"sg_event_id\":\"ZHJvcC0xMDk5NDkxOS1MUnpYbF9OSFN0T0doUTRrb2ZTbV9BLTA\",\"sg_message_id\":"
+                + "\"LRzXl_NHStOGhQ4kofSm_A.filterdrecv-p3mdw1-756b745b58-kmzbl-18-5F5FC76C-9.0\",\"smtp-id\":"
+                + "\"<LRzXl_NHStOGhQ4kofSm_A@ismtpd0039p1iad1.sendgrid.net>\",\"timestamp\":1600112492,"
+                + "\"schema\":\"TEST12345\",\"test\":\"true\"}]\r\n";
+        String timestamp = "1600112502";
+        PublicKeyVerifier v = verifier("ecdsa-p256", publicKey, "base64", "{timestamp}{body}",
+                "X-Twilio-Email-Event-Webhook-Timestamp");
+        long then = Long.parseLong(timestamp);
+
+        String signature = Base64.getEncoder().encodeToString(sign("SHA256withECDSA", privateKey, timestamp + payload));
+        assertThatCode(() -> verify(v, payload, Map.of("X-Twilio-Email-Event-Webhook-Timestamp", timestamp,
+                "X-Signature", signature), then)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> verify(v, "payload", Map.of("X-Twilio-Email-Event-Webhook-Timestamp", timestamp,
+                "X-Signature", signature), then)).hasMessage("invalid signature");
+        // the SDK test's "bad signature"
+        assertThatThrownBy(() -> verify(v, payload, Map.of("X-Twilio-Email-Event-Webhook-Timestamp", timestamp,
+                "X-Signature", "MEUCIQCtIHJeH93Y+qpYeWrySphQgpNGNr/U+UyUlBkU6n7RAwIgJTz2C+8a8xonZGi6BpSzoQsbVRamr2nlxFDWYNH3j/0="),
+                then)).hasMessage("invalid signature");
+        // the SDK test's "invalid key"
+        PublicKeyVerifier other = verifier("ecdsa-p256", "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEqTxd43gyp8IOEto2LdIfjRQrIbsd4SXZ"
+                + "kLW6jDutdhXSJCWHw8REntlo7aNDthvj+y7GjUuFDb/R1NGe1OPzpA==", "base64", "{timestamp}{body}",
+                "X-Twilio-Email-Event-Webhook-Timestamp");
+        assertThatThrownBy(() -> verify(other, payload, Map.of("X-Twilio-Email-Event-Webhook-Timestamp", timestamp,
+                "X-Signature", signature), then)).hasMessage("invalid signature");
+    }
+
+    @Test
     void rsaSha256WithAPemKey() throws Exception {
         KeyPair pair = keys("RSA");
         String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.UTF_8))
