@@ -14,12 +14,13 @@ enum Dialect {
     HSQLDB("hsqldb", "", false, false, "MERGE INTO hb_idempotency k USING (VALUES (CAST(? AS VARCHAR(200)), "
             + "CAST(? AS VARCHAR(300)), CAST(? AS VARCHAR(40)))) AS v (inbox, idempotency_key, event_id) "
             + "ON k.inbox = v.inbox AND k.idempotency_key = v.idempotency_key "
-            + "WHEN NOT MATCHED THEN INSERT VALUES v.inbox, v.idempotency_key, v.event_id", null),
+            + "WHEN NOT MATCHED THEN INSERT VALUES v.inbox, v.idempotency_key, v.event_id", null, null),
     POSTGRESQL("postgresql", " FOR UPDATE SKIP LOCKED", true, true, "INSERT INTO hb_idempotency (inbox, "
             + "idempotency_key, event_id) VALUES (?, ?, ?) ON CONFLICT (inbox, idempotency_key) DO NOTHING",
             "UPDATE hb_subscription s SET rate_next_at = GREATEST(COALESCE(s.rate_next_at, 0), c.now) + ? "
             + "FROM (SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT) AS now) c "
-            + "WHERE s.id = ? RETURNING s.rate_next_at - ? - c.now");
+            + "WHERE s.id = ? RETURNING s.rate_next_at - ? - c.now",
+            "SELECT pg_advisory_xact_lock(hashtext(?))");
 
     /** The folder of this database's own migrations under {@code db/migration} (beside {@code common}). */
     final String migrations;
@@ -44,15 +45,21 @@ enum Dialect {
      * microseconds to wait), by the database's clock; null where one process owns the store and keeps the slots.
      */
     final String reserveRateSlot;
+    /**
+     * Makes an ordered subscription's claims take turns until the claiming transaction ends (parameter: the
+     * subscription); null where one process owns the store, whose claims run on one writer anyway.
+     */
+    final String lockOrderedClaims;
 
     Dialect(String migrations, String skipLocked, boolean onConflict, boolean concurrentWriters,
-            String insertIdempotencyKey, String reserveRateSlot) {
+            String insertIdempotencyKey, String reserveRateSlot, String lockOrderedClaims) {
         this.migrations = migrations;
         this.skipLocked = skipLocked;
         this.onConflict = onConflict;
         this.concurrentWriters = concurrentWriters;
         this.insertIdempotencyKey = insertIdempotencyKey;
         this.reserveRateSlot = reserveRateSlot;
+        this.lockOrderedClaims = lockOrderedClaims;
     }
 
     /**

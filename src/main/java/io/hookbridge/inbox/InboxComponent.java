@@ -230,8 +230,11 @@ public class InboxComponent extends DefaultComponent {
         return properties.resolveProperty(key).orElse(defaultValue);
     }
 
-    /** A subscription as a producer sees it: its name, and its consumer if its route is running here. */
-    record Subscriber(String name, InboxConsumer consumer) {
+    /**
+     * A subscription as a producer sees it: its name, its consumer if its route is running here, and its ordering
+     * (null: parallel).
+     */
+    record Subscriber(String name, InboxConsumer consumer, Ordering ordering) {
     }
 
     /**
@@ -243,7 +246,7 @@ public class InboxComponent extends DefaultComponent {
         for (Route route : getCamelContext().getRoutes()) {
             if (route.getEndpoint() instanceof InboxEndpoint e && e.getComponent() == this && e.getName().equals(inbox)) {
                 list.add(new Subscriber(InboxEndpoint.subscriptionName(route),
-                        route.getConsumer() instanceof InboxConsumer c ? c : null));
+                        route.getConsumer() instanceof InboxConsumer c ? c : null, Ordering.of(e)));
             }
         }
         return list;

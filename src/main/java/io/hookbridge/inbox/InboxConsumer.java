@@ -52,6 +52,7 @@ public class InboxConsumer extends DefaultConsumer {
     private final RetrySchedule schedule;
     private final Duration maxRetryAfter;
     private final RateLimit rateLimit;
+    private final Ordering ordering;
     private final long autoPauseMillis;
     /** The current run of failed attempts: how many, and when the first of them started (0: none). */
     private int failuresInARow;
@@ -88,6 +89,7 @@ public class InboxConsumer extends DefaultConsumer {
         this.schedule = RetrySchedule.parse(endpoint.getRetrySchedule());
         this.maxRetryAfter = Durations.parse(endpoint.getMaxRetryAfter());
         this.rateLimit = endpoint.getRateLimit() == null ? null : RateLimit.parse(endpoint.getRateLimit());
+        this.ordering = Ordering.of(endpoint);
         this.autoPauseMillis = InboxEndpoint.autoPauseAfter(endpoint.getAutoPause()).toMillis();
         this.backoff = new DestinationBackoff(endpoint.getBackoffAfter(), Duration.ofMillis(endpoint.getMaxBackoff()));
     }
@@ -166,6 +168,9 @@ public class InboxConsumer extends DefaultConsumer {
     /** An event was stored for this subscription without being handed over: it waits in the store for a claim. */
     void overflowed() {
         overflowed.incrementAndGet();
+        if (ordering != null) {
+            pollSoon(); // ordered deliveries always come through a claim
+        }
     }
 
     private boolean backlogInStore() {
@@ -243,8 +248,10 @@ public class InboxConsumer extends DefaultConsumer {
             long now = clock().millis();
             long overflowSeen = overflowed.get();
             int room = Math.max(0, capacity - held.size());
-            InboxStore.Claim claim = endpoint.getComponent().getStore()
-                    .claimDue(subscription, now, room, now + endpoint.getComponent().getLeaseTime(), held)
+            long leaseUntil = now + endpoint.getComponent().getLeaseTime();
+            InboxStore store = endpoint.getComponent().getStore();
+            InboxStore.Claim claim = (ordering == null ? store.claimDue(subscription, now, room, leaseUntil, held)
+                    : store.claimOrdered(subscription, now, room, leaseUntil, held, ordering.blockOnDead()))
                     .get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             paused = claim.paused();
             claim.due().forEach(this::take);
@@ -366,7 +373,8 @@ public class InboxConsumer extends DefaultConsumer {
     /** A delivery leaves this subscription's hands; room for the backlog, if one waits in the store. */
     private void done(Delivery delivery) {
         forget(delivery);
-        if (backlogInStore() && held.size() <= capacity / 2) {
+        // ordered: the next of its key may go now that this one's outcome is written
+        if (ordering != null || backlogInStore() && held.size() <= capacity / 2) {
             pollSoon();
         }
     }

@@ -36,6 +36,21 @@ public class InboxEndpoint extends DefaultEndpoint implements MultipleConsumersS
                             + "of the retrySchedule.")
     private String maxRetryAfter = "1h";
 
+    @UriParam(label = "consumer",
+              description = "A JSONPath into the event (e.g. $.repository.full_name, $.data.object.customer): events "
+                            + "with the same value are delivered one at a time, in the order received, across every "
+                            + "instance; a failing one holds its key only. Events without it are not ordered.")
+    private String orderingKey;
+
+    @UriParam(label = "consumer", defaultValue = "false",
+              description = "Deliver every event of this subscription one at a time, in the order received")
+    private boolean fifo;
+
+    @UriParam(label = "consumer", defaultValue = "block", enums = "block,skip",
+              description = "With orderingKey or fifo, what a dead delivery does to the events after it: block (they "
+                            + "wait until it is replayed and delivered) or skip (they go on)")
+    private String orderingOnFailure = "block";
+
     @UriParam(label = "consumer", defaultValue = "5d",
               description = "A subscription whose attempts have all failed for this long (at least 3 of them) pauses "
                             + "itself, as on a 410: its deliveries wait, nothing is lost, and resuming continues them. "
@@ -141,6 +156,36 @@ public class InboxEndpoint extends DefaultEndpoint implements MultipleConsumersS
             throw new IllegalArgumentException("maxRetryAfter: " + e.getMessage(), e);
         }
         this.maxRetryAfter = maxRetryAfter;
+    }
+
+    public String getOrderingKey() {
+        return orderingKey;
+    }
+
+    public void setOrderingKey(String orderingKey) {
+        this.orderingKey = orderingKey == null || orderingKey.isBlank() ? null : orderingKey.trim();
+        if (this.orderingKey != null) {
+            Ordering.compile(this.orderingKey); // fail at start-up
+        }
+    }
+
+    public boolean isFifo() {
+        return fifo;
+    }
+
+    public void setFifo(boolean fifo) {
+        this.fifo = fifo;
+    }
+
+    public String getOrderingOnFailure() {
+        return orderingOnFailure;
+    }
+
+    public void setOrderingOnFailure(String orderingOnFailure) {
+        if (!"block".equals(orderingOnFailure) && !"skip".equals(orderingOnFailure)) {
+            throw new IllegalArgumentException("orderingOnFailure must be block or skip");
+        }
+        this.orderingOnFailure = orderingOnFailure;
     }
 
     public String getAutoPause() {

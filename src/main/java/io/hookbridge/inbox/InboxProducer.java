@@ -56,6 +56,7 @@ public class InboxProducer extends DefaultAsyncProducer {
         Event event;
         List<InboxComponent.Subscriber> subscribers;
         Map<String, Long> leases = new LinkedHashMap<>();
+        Map<String, String> orderingKeys = new LinkedHashMap<>();
         try {
             byte[] body = in.getBody(byte[].class);
             event = new Event(EventIds.next(now), endpoint.getName(),
@@ -66,16 +67,21 @@ public class InboxProducer extends DefaultAsyncProducer {
                     StoredHeaders.of(in.getHeaders()), body == null ? new byte[0] : body, now);
             subscribers = component.subscribers(endpoint.getName());
             for (InboxComponent.Subscriber s : subscribers) {
-                // a lease marks what this instance delivers straight from memory; the rest waits for a claim
-                boolean inMemory = s.consumer() != null && s.consumer().isAccepting(event.body().length);
+                // a lease marks what this instance delivers straight from memory; the rest waits for a claim, as
+                // ordered deliveries always do (the claim knows what came before them, on every instance)
+                boolean inMemory = s.ordering() == null && s.consumer() != null
+                        && s.consumer().isAccepting(event.body().length);
                 leases.put(s.name(), inMemory ? now + component.getLeaseTime() : null);
+                if (s.ordering() != null) {
+                    orderingKeys.put(s.name(), s.ordering().keyOf(event.body()));
+                }
             }
         } catch (Exception e) {
             exchange.setException(e);
             callback.done(true);
             return true;
         }
-        CompletableFuture<IngestResult> stored = component.getStore().ingest(event, leases)
+        CompletableFuture<IngestResult> stored = component.getStore().ingest(event, leases, orderingKeys)
                 .orTimeout(COMMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         Executor resumeOn = exchange.getProperty(RESUME_ON, Executor.class);
         BiConsumer<IngestResult, Throwable> then = (result, failure) -> {

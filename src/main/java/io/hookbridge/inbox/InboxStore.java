@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +62,7 @@ public final class InboxStore implements AutoCloseable {
     private final String lastSuccess;
     private final String lastFailure;
     private final String reserveRateSlot;
+    private final String lockOrderedClaims;
     /** Where each rate-limited subscription's next slot starts (System.nanoTime in microseconds), when kept here. */
     private final Map<String, AtomicLong> rateSlots = new ConcurrentHashMap<>();
     private final BatchedWrites<Ingest, IngestResult> ingests;
@@ -94,6 +96,7 @@ public final class InboxStore implements AutoCloseable {
         this.clock = clock;
         this.insertKey = dialect.insertIdempotencyKey;
         this.reserveRateSlot = dialect.reserveRateSlot;
+        this.lockOrderedClaims = dialect.lockOrderedClaims;
         this.selectDue = SELECT_DUE + dialect.skipLocked;
         this.insertSubscription = INSERT_SUBSCRIPTION + dialect.ignoreConflict("id");
         // instances recording attempts of several subscriptions at once would lock these rows in different orders
@@ -106,7 +109,7 @@ public final class InboxStore implements AutoCloseable {
     private static final String INSERT_EVENT = "INSERT INTO hb_event (id, inbox, idempotency_key, event_type, source, "
             + "content_type, headers, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_DELIVERY = "INSERT INTO hb_delivery (event_id, subscription, status, attempts, "
-            + "next_attempt_at, lease_until, updated_at) VALUES (?, ?, 'pending', 0, ?, ?, ?)";
+            + "next_attempt_at, lease_until, updated_at, ordering_key) VALUES (?, ?, 'pending', 0, ?, ?, ?, ?)";
     private static final String SELECT_DUE = "SELECT event_id, attempts, schedule_offset FROM hb_delivery "
             + "WHERE subscription = ? AND status = 'pending' AND next_attempt_at <= ? "
             + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at LIMIT ?";
@@ -138,17 +141,20 @@ public final class InboxStore implements AutoCloseable {
     private static final String UPDATE_PAUSE = "UPDATE hb_subscription SET paused_at = ?, paused_reason = ? WHERE id = ?";
 
     /** An event to store, with the deliveries to create for it. */
-    private record Ingest(Event event, String headers, Map<String, Long> leaseUntilBySubscription) {
+    private record Ingest(Event event, String headers, Map<String, Long> leaseUntilBySubscription,
+            Map<String, String> orderingKeyBySubscription) {
     }
 
     /**
      * Stores the event and one pending delivery per subscription in one transaction, unless the provider sent this
      * idempotency key to this inbox before. {@code leaseUntil} (per subscription, may be null) marks the deliveries
-     * that this instance hands to its consumers in memory right after the commit. Events arriving together are
-     * written together, a few statements per commit.
+     * that this instance hands to its consumers in memory right after the commit; {@code orderingKeyBySubscription}
+     * the event's key for each ordered subscription. Events arriving together are written together, a few statements
+     * per commit.
      */
-    public CompletableFuture<IngestResult> ingest(Event e, Map<String, Long> leaseUntilBySubscription) {
-        return ingests.add(new Ingest(e, toJson(e.headers()), leaseUntilBySubscription));
+    public CompletableFuture<IngestResult> ingest(Event e, Map<String, Long> leaseUntilBySubscription,
+            Map<String, String> orderingKeyBySubscription) {
+        return ingests.add(new Ingest(e, toJson(e.headers()), leaseUntilBySubscription, orderingKeyBySubscription));
     }
 
     private List<IngestResult> writeIngests(GroupCommit.Transaction tx, List<Ingest> batch) throws SQLException {
@@ -180,6 +186,7 @@ public final class InboxStore implements AutoCloseable {
                 delivery.setLong(3, e.receivedAt());
                 setNullableLong(delivery, 4, sub.getValue());
                 delivery.setLong(5, e.receivedAt());
+                delivery.setString(6, batch.get(i).orderingKeyBySubscription().get(sub.getKey()));
                 delivery.addBatch();
                 deliveries = true;
             }
@@ -265,12 +272,8 @@ public final class InboxStore implements AutoCloseable {
     CompletableFuture<Claim> claimDue(String subscription, long now, int limit, long leaseUntil, Set<String> held) {
         return bookkeeping.submit(tx -> {
             List<Delivery> due = new ArrayList<>();
-            PreparedStatement paused = tx.prepare(FIND_SUBSCRIPTION);
-            paused.setString(1, subscription);
-            try (ResultSet rs = paused.executeQuery()) {
-                if (rs.next() && rs.getObject(1) != null) {
-                    return new Claim(due, true);
-                }
+            if (paused(tx, subscription)) {
+                return new Claim(due, true);
             }
             if (limit == 0) {
                 return new Claim(due, false);
@@ -288,16 +291,82 @@ public final class InboxStore implements AutoCloseable {
                     }
                 }
             }
-            if (!exclusive && !due.isEmpty()) {
-                PreparedStatement lease = tx.prepare(LEASE);
-                for (Delivery d : due) {
-                    lease.setLong(1, leaseUntil);
-                    lease.setString(2, d.eventId());
-                    lease.setString(3, subscription);
-                    lease.addBatch();
-                }
-                lease.executeBatch();
+            lease(tx, subscription, due, leaseUntil);
+            return new Claim(due, false);
+        });
+    }
+
+    private static boolean paused(GroupCommit.Transaction tx, String subscription) throws SQLException {
+        PreparedStatement paused = tx.prepare(FIND_SUBSCRIPTION);
+        paused.setString(1, subscription);
+        try (ResultSet rs = paused.executeQuery()) {
+            return rs.next() && rs.getObject(1) != null;
+        }
+    }
+
+    /** Leases claimed deliveries to this instance, on a shared store (see {@link #claimDue}). */
+    private void lease(GroupCommit.Transaction tx, String subscription, List<Delivery> due, long leaseUntil)
+            throws SQLException {
+        if (exclusive || due.isEmpty()) {
+            return;
+        }
+        PreparedStatement lease = tx.prepare(LEASE);
+        for (Delivery d : due) {
+            lease.setLong(1, leaseUntil);
+            lease.setString(2, d.eventId());
+            lease.setString(3, subscription);
+            lease.addBatch();
+        }
+        lease.executeBatch();
+    }
+
+    private static final String SELECT_ORDERED = "SELECT event_id, attempts, schedule_offset, ordering_key, status, "
+            + "next_attempt_at, lease_until FROM hb_delivery WHERE subscription = ? AND status IN ('pending', ?) "
+            + "ORDER BY event_id LIMIT ?";
+    /** How many of an ordered subscription's waiting deliveries a claim looks at, oldest first. */
+    static final int ORDERED_SCAN = 10_000;
+
+    /**
+     * As {@link #claimDue} for an ordered subscription: a delivery is handed out only if no delivery with its key was
+     * received before it and is still pending (attempted here or elsewhere, or waiting for its retry), or dead when
+     * {@code blockOnDead}. On a shared store the claims of one subscription take turns across instances, so that two
+     * of them never both see a key free.
+     */
+    CompletableFuture<Claim> claimOrdered(String subscription, long now, int limit, long leaseUntil, Set<String> held,
+            boolean blockOnDead) {
+        return bookkeeping.submit(tx -> {
+            List<Delivery> due = new ArrayList<>();
+            if (paused(tx, subscription)) {
+                return new Claim(due, true);
             }
+            if (limit == 0) {
+                return new Claim(due, false);
+            }
+            if (lockOrderedClaims != null) {
+                PreparedStatement lock = tx.prepare(lockOrderedClaims);
+                lock.setString(1, subscription);
+                lock.execute();
+            }
+            PreparedStatement select = tx.prepare(SELECT_ORDERED);
+            select.setString(1, subscription);
+            select.setString(2, blockOnDead ? DEAD : PENDING);
+            select.setInt(3, ORDERED_SCAN);
+            Set<String> keysWaiting = new HashSet<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next() && due.size() < limit) {
+                    String key = rs.getString(4);
+                    if (key != null && !keysWaiting.add(key)) {
+                        continue; // one received before it with its key is not through yet
+                    }
+                    long lease = rs.getLong(7);
+                    boolean leased = !rs.wasNull() && lease >= now && !exclusive;
+                    if (PENDING.equals(rs.getString(5)) && rs.getLong(6) <= now && !leased
+                            && !held.contains(rs.getString(1))) {
+                        due.add(new Delivery(rs.getString(1), subscription, rs.getInt(2), rs.getInt(3), null));
+                    }
+                }
+            }
+            lease(tx, subscription, due, leaseUntil);
             return new Claim(due, false);
         });
     }

@@ -105,6 +105,70 @@ class InboxDeliveryTest extends InboxTestSupport {
     }
 
     @Test
+    void anOrderingKeyDeliversEachKeyInOrderAndAFailingHeadHoldsOnlyItsKey() throws Exception {
+        Receiver r = receiver().answer(503).answerAfter(20);
+        start(subscription("a", "orderingKey=$.customer&retrySchedule=300ms&concurrency=4", r.url("/a")));
+
+        for (int n = 1; n <= 4; n++) {
+            for (String customer : List.of("x", "y")) {
+                send("{\"customer\":\"" + customer + "\",\"n\":" + n + "}");
+            }
+        }
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> r.requests().stream().filter(q -> q.status() == 200)
+                .count() == 8);
+        Map<String, List<Integer>> byKey = new LinkedHashMap<>();
+        List<String> delivered = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (Receiver.Request q : r.requests()) {
+            JsonNode body = json.readTree(q.bodyText());
+            if (body.has("customer")) {
+                byKey.computeIfAbsent(body.get("customer").asText(), k -> new ArrayList<>()).add(body.get("n").asInt());
+                if (q.status() == 200) {
+                    delivered.add(body.get("customer").asText() + body.get("n").asInt());
+                }
+            }
+        }
+        // the first request failed (503, retried 300 ms later): its key waited, in order; the other key went on
+        Receiver.Request failed = r.requests().get(0);
+        String held = json.readTree(failed.bodyText()).path("customer").asText();
+        String other = held.equals("x") ? "y" : "x";
+        assertThat(failed.status()).isEqualTo(503);
+        assertThat(byKey.get(held)).containsExactly(1, 1, 2, 3, 4);
+        assertThat(byKey.get(other)).containsExactly(1, 2, 3, 4);
+        assertThat(delivered.indexOf(other + "4")).as("the other key did not wait").isLessThan(delivered.indexOf(held + "1"));
+
+        String unordered = send("{\"no-key\":true}"); // without the key: delivered, not ordered
+        await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(unordered, "a").status()));
+    }
+
+    @Test
+    void aDeadHeadBlocksItsKeyUntilReplayedOrIsSkipped() throws Exception {
+        Receiver blocking = receiver().answer(500, 500);
+        Receiver skipping = receiver().answer(500, 500);
+        start(subscriptions(subscription("block", "fifo=true&retrySchedule=50ms", blocking.url("/b")),
+                subscription("skip", "fifo=true&retrySchedule=50ms&orderingOnFailure=skip", skipping.url("/s"))));
+
+        String first = send("{\"n\":1}");
+        String second = send("{\"n\":2}");
+
+        // both heads die after two attempts; skip goes on with the second, block holds it
+        await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(second, "skip").status()));
+        assertThat(state(first, "skip").status()).isEqualTo("dead");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "dead".equals(state(first, "block").status()));
+        Thread.sleep(500);
+        assertThat(state(second, "block").status()).isEqualTo("pending");
+        assertThat(state(second, "block").attempts()).isZero();
+
+        // replayed, the head is delivered, then the one after it
+        store().replay(first, List.of("block")).get(10, TimeUnit.SECONDS);
+        context.getComponent("inbox", InboxComponent.class).wake();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(second, "block").status()));
+        assertThat(blocking.requests()).extracting(q -> q.bodyText()).containsExactly("{\"n\":1}", "{\"n\":1}",
+                "{\"n\":1}", "{\"n\":2}");
+    }
+
+    @Test
     void anExhaustedScheduleLeavesTheDeliveryDead() throws Exception {
         Receiver r = receiver().always(500);
         start(subscription("a", "retrySchedule=50ms", r.url("/a")));

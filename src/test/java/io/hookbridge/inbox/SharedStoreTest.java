@@ -42,6 +42,7 @@ class SharedStoreTest {
     Path dir;
     final Receiver receiver = newReceiver();
     final Receiver limited = newReceiver();
+    final Receiver ordered = newReceiver();
     Gateway one;
     Gateway two;
 
@@ -59,7 +60,9 @@ class SharedStoreTest {
         String routes = RouteFiles.write(dir.resolve("routes.yaml"), RouteFiles.githubIn("/webhooks/github", SECRET,
                 "github"), RouteFiles.webhookOut("to-receiver", "github", receiver.url("/hook")),
                 RouteFiles.withInboxOptions(RouteFiles.webhookOut("rate-limited", "github", limited.url("/limited")),
-                        "rateLimit=10/1s"));
+                        "rateLimit=10/1s"),
+                RouteFiles.withInboxOptions(RouteFiles.webhookOut("ordered", "github", ordered.url("/ordered")),
+                        "orderingKey=$.ref&retrySchedule=100ms,100ms,100ms"));
         one = Gateway.start(dir.resolve("one"), routes, Map.of("hookbridge.datasource.url", url,
                 "hookbridge.instance-id", "one"));
         two = Gateway.start(dir.resolve("two"), routes, Map.of("hookbridge.datasource.url", url,
@@ -75,6 +78,7 @@ class SharedStoreTest {
         }
         receiver.close();
         limited.close();
+        ordered.close();
     }
 
     HttpResponse<String> send(Gateway gateway, String delivery) throws Exception {
@@ -177,5 +181,27 @@ class SharedStoreTest {
         assertThat(io.hookbridge.testing.Attempts.mostInAnyWindow(starts, 1000)).isLessThanOrEqualTo(11);
         Thread.sleep(300);
         assertThat(limited.requests()).hasSize(30);
+    }
+
+    @Test
+    void anOrderingKeyHoldsAcrossTheInstances() throws Exception {
+        ordered.answer(503, 503).answerAfter(10); // the head fails twice: the others wait for it, on both instances
+        List<String> acked = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            acked.add(Http.eventId(send(i % 2 == 0 ? one : two, UUID.randomUUID().toString())));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> ordered.requests().stream()
+                .filter(r -> r.status() == 200).count() >= 16);
+
+        List<String> attempted = ordered.requests().stream().map(r -> r.header("webhook-id")).toList();
+        List<String> delivered = ordered.requests().stream().filter(r -> r.status() == 200)
+                .map(r -> r.header("webhook-id")).toList();
+        assertThat(delivered).as("one key ($.ref): delivered in the order received").containsExactlyElementsOf(acked);
+        assertThat(attempted.subList(0, 3)).as("the head, failing twice, then delivered").containsOnly(acked.get(0));
+        Set<String> instances = new HashSet<>();
+        for (String id : acked) {
+            instances.add(one.inbox().getStore().attempts(id, "ordered").get(0).instance());
+        }
+        assertThat(instances).as("both instances delivered").hasSize(2);
     }
 }
