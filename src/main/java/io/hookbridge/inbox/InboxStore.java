@@ -323,8 +323,11 @@ public final class InboxStore implements AutoCloseable {
     private static final String SELECT_ORDERED = "SELECT event_id, attempts, schedule_offset, ordering_key, status, "
             + "next_attempt_at, lease_until FROM hb_delivery WHERE subscription = ? AND status IN ('pending', ?) "
             + "ORDER BY event_id LIMIT ?";
-    /** How many of an ordered subscription's waiting deliveries a claim looks at, oldest first. */
-    static final int ORDERED_SCAN = 10_000;
+    /**
+     * How many of an ordered subscription's waiting deliveries a claim looks at, oldest first: a key whose oldest
+     * delivery lies beyond waits until those before it are through (each claim reads that many rows).
+     */
+    static final int ORDERED_SCAN = 2_000;
 
     /**
      * As {@link #claimDue} for an ordered subscription: a delivery is handed out only if no delivery with its key was
