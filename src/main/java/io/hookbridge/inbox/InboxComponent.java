@@ -246,7 +246,7 @@ public class InboxComponent extends DefaultComponent {
         for (Route route : getCamelContext().getRoutes()) {
             if (route.getEndpoint() instanceof InboxEndpoint e && e.getComponent() == this && e.getName().equals(inbox)) {
                 list.add(new Subscriber(InboxEndpoint.subscriptionName(route),
-                        route.getConsumer() instanceof InboxConsumer c ? c : null, Ordering.of(e)));
+                        route.getConsumer() instanceof InboxConsumer c ? c : null, e.ordering()));
             }
         }
         return list;

@@ -89,7 +89,7 @@ public class InboxConsumer extends DefaultConsumer {
         this.schedule = RetrySchedule.parse(endpoint.getRetrySchedule());
         this.maxRetryAfter = Durations.parse(endpoint.getMaxRetryAfter());
         this.rateLimit = endpoint.getRateLimit() == null ? null : RateLimit.parse(endpoint.getRateLimit());
-        this.ordering = Ordering.of(endpoint);
+        this.ordering = endpoint.ordering();
         this.autoPauseMillis = InboxEndpoint.autoPauseAfter(endpoint.getAutoPause()).toMillis();
         this.backoff = new DestinationBackoff(endpoint.getBackoffAfter(), Duration.ofMillis(endpoint.getMaxBackoff()));
     }

@@ -50,6 +50,8 @@ public class InboxEndpoint extends DefaultEndpoint implements MultipleConsumersS
               description = "With orderingKey or fifo, what a dead delivery does to the events after it: block (they "
                             + "wait until it is replayed and delivered) or skip (they go on)")
     private String orderingOnFailure = "block";
+    /** The ordering the options above describe, made once (a producer asks on every event). */
+    private volatile Ordering ordering;
 
     @UriParam(label = "consumer", defaultValue = "5d",
               description = "A subscription whose attempts have all failed for this long (at least 3 of them) pauses "
@@ -156,6 +158,14 @@ public class InboxEndpoint extends DefaultEndpoint implements MultipleConsumersS
             throw new IllegalArgumentException("maxRetryAfter: " + e.getMessage(), e);
         }
         this.maxRetryAfter = maxRetryAfter;
+    }
+
+    /** This subscription's ordering, or null if it delivers in parallel. */
+    Ordering ordering() {
+        if (ordering == null && (orderingKey != null || fifo)) {
+            ordering = Ordering.of(this);
+        }
+        return ordering;
     }
 
     public String getOrderingKey() {

@@ -270,14 +270,8 @@ public final class InboxStore implements AutoCloseable {
      * longer due.
      */
     CompletableFuture<Claim> claimDue(String subscription, long now, int limit, long leaseUntil, Set<String> held) {
-        return bookkeeping.submit(tx -> {
+        return claim(subscription, limit, leaseUntil, tx -> {
             List<Delivery> due = new ArrayList<>();
-            if (paused(tx, subscription)) {
-                return new Claim(due, true);
-            }
-            if (limit == 0) {
-                return new Claim(due, false);
-            }
             PreparedStatement select = tx.prepare(selectDue);
             select.setString(1, subscription);
             select.setLong(2, now);
@@ -291,8 +285,26 @@ public final class InboxStore implements AutoCloseable {
                     }
                 }
             }
-            lease(tx, subscription, due, leaseUntil);
-            return new Claim(due, false);
+            return due;
+        });
+    }
+
+    /**
+     * A claim's frame: nothing if the subscription is paused or there is no room, else what {@code due} finds, leased
+     * to this instance on a shared store.
+     */
+    private CompletableFuture<Claim> claim(String subscription, int limit, long leaseUntil,
+            GroupCommit.Work<List<Delivery>> due) {
+        return bookkeeping.submit(tx -> {
+            if (paused(tx, subscription)) {
+                return new Claim(List.of(), true);
+            }
+            if (limit == 0) {
+                return new Claim(List.of(), false);
+            }
+            List<Delivery> found = due.run(tx);
+            lease(tx, subscription, found, leaseUntil);
+            return new Claim(found, false);
         });
     }
 
@@ -337,14 +349,8 @@ public final class InboxStore implements AutoCloseable {
      */
     CompletableFuture<Claim> claimOrdered(String subscription, long now, int limit, long leaseUntil, Set<String> held,
             boolean blockOnDead) {
-        return bookkeeping.submit(tx -> {
+        return claim(subscription, limit, leaseUntil, tx -> {
             List<Delivery> due = new ArrayList<>();
-            if (paused(tx, subscription)) {
-                return new Claim(due, true);
-            }
-            if (limit == 0) {
-                return new Claim(due, false);
-            }
             if (lockOrderedClaims != null) {
                 PreparedStatement lock = tx.prepare(lockOrderedClaims);
                 lock.setString(1, subscription);
@@ -369,8 +375,7 @@ public final class InboxStore implements AutoCloseable {
                     }
                 }
             }
-            lease(tx, subscription, due, leaseUntil);
-            return new Claim(due, false);
+            return due;
         });
     }
 

@@ -8,12 +8,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
-import java.security.Signature;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
@@ -151,12 +147,8 @@ class ProviderSourcesTest {
     static KeyPair keys(String algorithm, String secret) {
         return KEY_PAIRS.computeIfAbsent(algorithm + "/" + secret, k -> {
             try {
-                KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm);
-                if (algorithm.equals("EC")) {
-                    g.initialize(new ECGenParameterSpec("secp256r1"));
-                }
-                return g.generateKeyPair();
-            } catch (GeneralSecurityException e) {
+                return PublicKeyVerifierTest.keys(algorithm);
+            } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
@@ -164,11 +156,8 @@ class ProviderSourcesTest {
 
     static byte[] sign(String scheme, KeyPair pair, String content) {
         try {
-            Signature signature = Signature.getInstance(scheme);
-            signature.initSign(pair.getPrivate());
-            signature.update(content.getBytes(StandardCharsets.UTF_8));
-            return signature.sign();
-        } catch (GeneralSecurityException e) {
+            return PublicKeyVerifierTest.sign(scheme, pair.getPrivate(), content);
+        } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
