@@ -153,6 +153,11 @@ public class AdminApi {
         return subs;
     }
 
+    public Map<String, Object> heldKeys(@Header("id") String subscription) throws Exception {
+        known(subscription);
+        return Map.of("subscription", subscription, "heldKeys", inbox().getHistory().heldKeys(subscription));
+    }
+
     public Map<String, Object> pause(@Header("id") String subscription) throws Exception {
         known(subscription);
         inbox().setPaused(subscription, true, "paused by an operator");

@@ -37,7 +37,7 @@ public class AdminRoutes extends RouteBuilder {
         // carries no header but its status and content type (query parameters, which are message headers, would
         // otherwise be sent back)
         for (String operation : new String[] { "events", "event", "delivery", "replayEvent", "replayDelivery",
-                "deliveries", "replay", "subscriptions", "pause", "resume", "retryDead", "deleteSubscription" }) {
+                "deliveries", "replay", "subscriptions", "heldKeys", "pause", "resume", "retryDead", "deleteSubscription" }) {
             from("direct:hookbridge-admin-" + operation).routeId("hookbridge-admin-" + operation)
                     .process(access)
                     .bean(api, operation)
@@ -83,6 +83,9 @@ public class AdminRoutes extends RouteBuilder {
                     .to("direct:hookbridge-admin-replay")
                 .get("/subscriptions").description("Subscriptions with their backlog, last success and failure, state")
                     .to("direct:hookbridge-admin-subscriptions")
+                .get("/subscriptions/{id}/held-keys")
+                    .description("An ordered subscription's keys held by a failed delivery, with what waits behind it")
+                    .to("direct:hookbridge-admin-heldKeys")
                 .post("/subscriptions/{id}/pause").description("Stop delivering (deliveries are kept)")
                     .to("direct:hookbridge-admin-pause")
                 .post("/subscriptions/{id}/resume").description("Deliver again, e.g. after a 410 pause")

@@ -234,6 +234,36 @@ public final class InboxHistory {
     }
 
     /**
+     * The keys of an ordered subscription that a failed delivery holds: for each key whose oldest unfinished delivery
+     * has failed at least once (retrying, or dead), that delivery and how many deliveries of the key wait behind it;
+     * among the subscription's oldest waiting deliveries (as many as a claim reads).
+     */
+    public List<Map<String, Object>> heldKeys(String subscription) throws SQLException {
+        Map<String, Map<String, Object>> heads = new LinkedHashMap<>();
+        query("SELECT ordering_key, event_id, status, attempts, next_attempt_at, last_error FROM hb_delivery "
+                + "WHERE subscription = ? AND status IN ('pending', 'dead') AND ordering_key IS NOT NULL "
+                + "ORDER BY event_id LIMIT ?", List.of(subscription, InboxStore.ORDERED_SCAN), rs -> {
+                    Map<String, Object> head = heads.get(rs.getString(1));
+                    if (head != null) {
+                        head.merge("waiting", 1, (a, b) -> (Integer) a + (Integer) b);
+                    } else {
+                        head = new LinkedHashMap<>();
+                        head.put("key", rs.getString(1));
+                        head.put("eventId", rs.getString(2));
+                        head.put("status", rs.getString(3));
+                        head.put("attempts", rs.getInt(4));
+                        head.put("nextAttemptAt", InboxStore.DEAD.equals(rs.getString(3)) ? null
+                                : Times.iso(rs.getLong(5)));
+                        head.put("lastError", rs.getString(6));
+                        head.put("waiting", 0);
+                        heads.put(rs.getString(1), head);
+                    }
+                    return null;
+                });
+        return heads.values().stream().filter(h -> (Integer) h.get("attempts") > 0).toList();
+    }
+
+    /**
      * A subscription's unfinished deliveries (of which retrying: after a failed attempt), dead ones and the receive
      * time of the oldest unfinished one. Finished deliveries are not counted: there are many, and the metrics count
      * them as they happen. Counts stop at the count limit: beyond it, pending and dead are that limit, and retrying

@@ -389,6 +389,30 @@ class AdminApiTest {
     }
 
     @Test
+    void anOrderedSubscriptionShowsWhichKeyAFailingDeliveryHolds() throws Exception {
+        partnerA.always(500);
+        String routes = RouteFiles.write(dir.resolve("ordered.yaml"),
+                RouteFiles.githubIn("/webhooks/github", SECRET, "github"),
+                RouteFiles.withInboxOptions(RouteFiles.webhookOut(
+                        "ordered", "github", partnerA.url("/a")), "fifo=true&retrySchedule=10m"));
+        start(routes, Map.of());
+        String first = push("push");
+        String second = push("push");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/admin/subscriptions/ordered/held-keys")
+                .path("heldKeys").size() == 1);
+        JsonNode held = get("/admin/subscriptions/ordered/held-keys").path("heldKeys").get(0);
+        assertThat(held.path("key").asText()).isEmpty(); // fifo: one key for every event
+        assertThat(held.path("eventId").asText()).isEqualTo(first);
+        assertThat(held.path("status").asText()).isEqualTo("pending");
+        assertThat(held.path("attempts").asInt()).isEqualTo(1);
+        assertThat(held.path("lastError").asText()).isEqualTo("HTTP 500 Internal Server Error");
+        assertThat(held.path("waiting").asInt()).isEqualTo(1);
+        assertThat(status(second, "ordered")).isEqualTo("pending");
+        assertThat(webhookIds(partnerA)).containsExactly(first);
+    }
+
+    @Test
     void aTokenIsNeededAndAReadTokenOnlyReads() throws Exception {
         start();
         assertError(gateway.get("/admin/events", Map.of()), 401);
