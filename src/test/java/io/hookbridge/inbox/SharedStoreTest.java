@@ -43,6 +43,7 @@ class SharedStoreTest {
     final Receiver receiver = newReceiver();
     final Receiver limited = newReceiver();
     final Receiver ordered = newReceiver();
+    final Receiver failing = newReceiver().always(500);
     Gateway one;
     Gateway two;
 
@@ -62,7 +63,9 @@ class SharedStoreTest {
                 RouteFiles.withInboxOptions(RouteFiles.webhookOut("rate-limited", "github", limited.url("/limited")),
                         "rateLimit=10/1s"),
                 RouteFiles.withInboxOptions(RouteFiles.webhookOut("ordered", "github", ordered.url("/ordered")),
-                        "orderingKey=$.ref&retrySchedule=100ms,100ms,100ms"));
+                        "orderingKey=$.ref&retrySchedule=100ms,100ms,100ms"),
+                RouteFiles.withInboxOptions(RouteFiles.webhookOut("failing", "github", failing.url("/failing")),
+                        "autoPause=1s&backoffAfter=0&retrySchedule=" + "100ms,".repeat(50) + "100ms"));
         one = Gateway.start(dir.resolve("one"), routes, Map.of("hookbridge.datasource.url", url,
                 "hookbridge.instance-id", "one"));
         two = Gateway.start(dir.resolve("two"), routes, Map.of("hookbridge.datasource.url", url,
@@ -79,6 +82,7 @@ class SharedStoreTest {
         receiver.close();
         limited.close();
         ordered.close();
+        failing.close();
     }
 
     HttpResponse<String> send(Gateway gateway, String delivery) throws Exception {
@@ -198,10 +202,27 @@ class SharedStoreTest {
                 .map(r -> r.header("webhook-id")).toList();
         assertThat(delivered).as("one key ($.ref): delivered in the order received").containsExactlyElementsOf(acked);
         assertThat(attempted.subList(0, 3)).as("the head, failing twice, then delivered").containsOnly(acked.get(0));
-        Set<String> instances = new HashSet<>();
-        for (String id : acked) {
-            instances.add(one.inbox().getStore().attempts(id, "ordered").get(0).instance());
+        // both instances took events in and both claim; which one gets each head is a race either may win
+    }
+
+    @Test
+    void aSubscriptionFailingOnEveryInstancePausesItselfForAll() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ids.add(Http.eventId(send(i % 2 == 0 ? one : two, UUID.randomUUID().toString())));
         }
-        assertThat(instances).as("both instances delivered").hasSize(2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> one.inbox().getStore().isPaused("failing"));
+        Thread.sleep(500); // a few polls: the other instance learns it too
+        int attempts = failing.requests().size();
+        Thread.sleep(1000);
+        assertThat(failing.requests()).as("no attempt once paused, on either instance").hasSize(attempts);
+        for (String id : ids) {
+            assertThat(two.inbox().getStore().delivery(id, "failing").status()).isEqualTo("pending");
+        }
+        Set<String> instances = new HashSet<>();
+        for (String id : ids) {
+            instances.add(one.inbox().getStore().attempts(id, "failing").get(0).instance());
+        }
+        assertThat(instances).as("both instances were failing").hasSize(2);
     }
 }
