@@ -20,6 +20,7 @@ public class HmacVerifier extends SignedRequestVerifier {
     /** Started by the source's consumer: a malformed secret stops the start (see {@link Secrets}). */
     @Override
     protected void doInit() {
+        super.doInit();
         if (secrets == null) {
             throw new IllegalArgumentException("the source needs a secret");
         }

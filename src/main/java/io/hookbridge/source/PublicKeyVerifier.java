@@ -54,6 +54,7 @@ public class PublicKeyVerifier extends SignedRequestVerifier {
 
     @Override
     protected void doInit() {
+        super.doInit();
         if (publicKey == null || publicKey.isBlank()) {
             throw new IllegalArgumentException("the source needs a public key");
         }

@@ -10,15 +10,15 @@ import java.util.regex.Pattern;
 
 /**
  * What a provider signs, as a template: {@code {body}} is the raw body bytes, {@code {header:Name}} a request header
- * ({@code {header:A,B}}: the first of them present), {@code {timestamp}} the signed timestamp, anything else literal
- * text. Examples: {@code {body}} (GitHub, Shopify), {@code {timestamp}.{body}} (Stripe),
+ * ({@code {header:A,B}}: the first of them present), {@code {json:$.path}} a field of the JSON body (Mailgun signs
+ * fields of its payload), {@code {timestamp}} the signed timestamp as sent, anything else literal text. Examples: {@code {body}} (GitHub, Shopify), {@code {timestamp}.{body}} (Stripe),
  * {@code {header:webhook-id}.{timestamp}.{body}} (Standard Webhooks), {@code v0:{timestamp}:{body}} (Slack, Zoom).
  */
 final class SignedContent {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(body|timestamp|header:([^}]+))}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(body|timestamp|header:([^}]+)|json:([^}]+))}");
 
-    private sealed interface Part permits Literal, Body, Timestamp, Header {
+    private sealed interface Part permits Literal, Body, Timestamp, Header, JsonField {
     }
 
     private record Literal(byte[] bytes) implements Part {
@@ -33,6 +33,9 @@ final class SignedContent {
     private record Header(String names) implements Part {
     }
 
+    private record JsonField(String path) implements Part {
+    }
+
     private final List<Part> parts;
 
     SignedContent(String template) {
@@ -45,6 +48,8 @@ final class SignedContent {
             }
             if (m.group(2) != null) {
                 list.add(new Header(m.group(2).trim()));
+            } else if (m.group(3) != null) {
+                list.add(new JsonField(m.group(3).trim()));
             } else {
                 list.add("body".equals(m.group(1)) ? new Body() : new Timestamp());
             }
@@ -61,8 +66,8 @@ final class SignedContent {
         return parts.stream().anyMatch(Timestamp.class::isInstance);
     }
 
-    /** The bytes to sign, or null when a header the template needs is missing. */
-    byte[] render(byte[] body, UnaryOperator<String> headers, String timestamp) {
+    /** The bytes to sign, or null when a header or JSON field the template needs is missing. */
+    byte[] render(byte[] body, UnaryOperator<String> headers, UnaryOperator<String> json, String timestamp) {
         if (parts.size() == 1 && parts.get(0) instanceof Body) {
             return body;
         }
@@ -73,7 +78,8 @@ final class SignedContent {
             } else if (part instanceof Body) {
                 out.writeBytes(body);
             } else {
-                String value = part instanceof Header header ? Headers.first(headers, header.names()) : timestamp;
+                String value = part instanceof Header header ? Headers.first(headers, header.names())
+                        : part instanceof JsonField field ? json.apply(field.path()) : timestamp;
                 if (value == null) {
                     return null;
                 }
@@ -83,8 +89,14 @@ final class SignedContent {
         return out.toByteArray();
     }
 
-    /** The header names the template reads, for error messages. */
-    List<String> headerNames() {
-        return parts.stream().filter(Header.class::isInstance).map(p -> ((Header) p).names()).toList();
+    /** The headers and JSON fields the template reads, for error messages. */
+    List<String> fieldNames() {
+        return parts.stream().<String>mapMulti((p, out) -> {
+            if (p instanceof Header header) {
+                out.accept(header.names());
+            } else if (p instanceof JsonField field) {
+                out.accept(field.path());
+            }
+        }).toList();
     }
 }

@@ -23,15 +23,26 @@ import org.apache.camel.support.service.ServiceSupport;
 public abstract class SignedRequestVerifier extends ServiceSupport implements Processor {
 
     private String signatureHeader;
+    private String signatureJsonPath;
     private Pattern signaturePattern = Pattern.compile("(.+)");
     private String encoding = "hex";
     private SignedContent signedContent = new SignedContent("{body}");
     private String timestampHeader;
+    private String timestampJsonPath;
     private Pattern timestampPattern = Pattern.compile("(\\d+)");
+    private boolean timestampInMilliseconds;
     private long tolerance = 300;
 
     /** Whether one of the request's signatures is a valid signature of {@code content} by one of the accepted keys. */
     protected abstract boolean anyValid(byte[] content, List<byte[]> signatures);
+
+    /** A source that names no place for the signature is a mistake in its Kamelet, refused when it starts. */
+    @Override
+    protected void doInit() {
+        if (signatureHeader == null && signatureJsonPath == null) {
+            throw new IllegalArgumentException("the verifier needs a signatureHeader or a signatureJsonPath");
+        }
+    }
 
     @Override
     public void process(Exchange exchange) throws Exception {
@@ -40,23 +51,30 @@ public abstract class SignedRequestVerifier extends ServiceSupport implements Pr
         verify(body == null ? new byte[0] : body, name -> m.getHeader(name, String.class),
                 System.currentTimeMillis() / 1000);
         // whatever its name, the signature is never stored with the event nor shown by the admin API
-        Headers.remove(m, signatureHeader);
+        if (signatureHeader != null) {
+            Headers.remove(m, signatureHeader);
+        }
     }
 
     /** Throws a 401 rejection unless one of the signatures in the request is valid. */
     void verify(byte[] body, UnaryOperator<String> headers, long nowSeconds) throws WebhookRejection {
-        String header = Headers.first(headers, signatureHeader);
-        if (header == null) {
-            throw new WebhookRejection(401, "missing " + signatureHeader + " header");
+        JsonFields fields = new JsonFields(body);
+        UnaryOperator<String> json = fields::read;
+        String signature = signatureJsonPath != null ? json.apply(signatureJsonPath)
+                : Headers.first(headers, signatureHeader);
+        if (signature == null) {
+            throw new WebhookRejection(401, "missing " + where(signatureHeader, signatureJsonPath));
         }
-        String timestamp = timestampHeader == null ? null : timestamp(headers, nowSeconds);
-        List<byte[]> candidates = candidates(header);
+        String timestamp = timestampHeader == null && timestampJsonPath == null ? null
+                : timestamp(timestampJsonPath != null ? json.apply(timestampJsonPath)
+                        : Headers.first(headers, timestampHeader), nowSeconds);
+        List<byte[]> candidates = candidates(signature);
         if (candidates.isEmpty()) {
-            throw new WebhookRejection(401, "malformed " + signatureHeader + " header");
+            throw new WebhookRejection(401, "malformed " + where(signatureHeader, signatureJsonPath));
         }
-        byte[] content = signedContent.render(body, headers, timestamp);
+        byte[] content = signedContent.render(body, headers, json, timestamp);
         if (content == null) {
-            throw new WebhookRejection(401, "missing a signed header (" + String.join(", ", signedContent.headerNames())
+            throw new WebhookRejection(401, "missing a signed field (" + String.join(", ", signedContent.fieldNames())
                     + ")");
         }
         if (!anyValid(content, candidates)) {
@@ -64,26 +82,32 @@ public abstract class SignedRequestVerifier extends ServiceSupport implements Pr
         }
     }
 
-    /** The signed timestamp, checked against the tolerance. */
-    private String timestamp(UnaryOperator<String> headers, long nowSeconds) throws WebhookRejection {
-        String value = Headers.first(headers, timestampHeader);
+    private static String where(String header, String jsonPath) {
+        return jsonPath != null ? jsonPath + " in the body" : header + " header";
+    }
+
+    /** The signed timestamp as sent (its digits), checked against the tolerance. */
+    private String timestamp(String value, long nowSeconds) throws WebhookRejection {
+        String where = where(timestampHeader, timestampJsonPath);
         if (value == null) {
-            throw new WebhookRejection(401, "missing " + timestampHeader + " header");
+            throw new WebhookRejection(401, "missing " + where);
         }
         Matcher m = timestampPattern.matcher(value);
-        long ts;
+        String digits;
+        long seconds;
         try {
             if (!m.find()) {
                 throw new NumberFormatException();
             }
-            ts = Long.parseLong(m.groupCount() >= 1 ? m.group(1) : m.group());
+            digits = m.groupCount() >= 1 ? m.group(1) : m.group();
+            seconds = Long.parseLong(digits) / (timestampInMilliseconds ? 1000 : 1);
         } catch (NumberFormatException e) {
-            throw new WebhookRejection(401, "malformed timestamp in " + timestampHeader);
+            throw new WebhookRejection(401, "malformed timestamp in " + where);
         }
-        if (Math.abs(nowSeconds - ts) > tolerance) {
+        if (Math.abs(nowSeconds - seconds) > tolerance) {
             throw new WebhookRejection(401, "timestamp outside the " + tolerance + " s tolerance");
         }
-        return Long.toString(ts);
+        return digits;
     }
 
     private List<byte[]> candidates(String header) {
@@ -103,7 +127,12 @@ public abstract class SignedRequestVerifier extends ServiceSupport implements Pr
 
     /** The request header carrying the signature; several, comma-separated, means the first present. */
     public void setSignatureHeader(String signatureHeader) {
-        this.signatureHeader = signatureHeader;
+        this.signatureHeader = blankToNull(signatureHeader);
+    }
+
+    /** Where the signature is when a provider sends it inside its JSON body (Mailgun), instead of a header. */
+    public void setSignatureJsonPath(String signatureJsonPath) {
+        this.signatureJsonPath = blankToNull(signatureJsonPath);
     }
 
     /** A regular expression; each match's first group (or the whole match) is one signature to try. */
@@ -129,7 +158,25 @@ public abstract class SignedRequestVerifier extends ServiceSupport implements Pr
      * further than the tolerance from now are refused.
      */
     public void setTimestampHeader(String timestampHeader) {
-        this.timestampHeader = timestampHeader == null || timestampHeader.isBlank() ? null : timestampHeader;
+        this.timestampHeader = blankToNull(timestampHeader);
+    }
+
+    /** Where the signed timestamp is when a provider sends it inside its JSON body (Linear, Mailgun). */
+    public void setTimestampJsonPath(String timestampJsonPath) {
+        this.timestampJsonPath = blankToNull(timestampJsonPath);
+    }
+
+    /** {@code seconds} (Unix time, the default) or {@code milliseconds} (HubSpot, Linear). */
+    public void setTimestampUnit(String unit) {
+        String u = unit.toLowerCase(Locale.ROOT);
+        if (!u.equals("seconds") && !u.equals("milliseconds")) {
+            throw new IllegalArgumentException("timestampUnit must be seconds or milliseconds");
+        }
+        this.timestampInMilliseconds = u.equals("milliseconds");
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     /** Where the timestamp is within its header: the first group of this regular expression (default: the digits). */

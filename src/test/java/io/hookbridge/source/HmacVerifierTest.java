@@ -130,7 +130,42 @@ class HmacVerifierTest {
         assertThatThrownBy(() -> verify(v, body, Map.of("Stripe-Signature", "t=1700000000,v1=" + sig), 1700000400))
                 .hasMessage("timestamp outside the 300 s tolerance");
         assertThatThrownBy(() -> verify(v, body, Map.of("Stripe-Signature", "v1=" + sig), 1700000000))
-                .hasMessage("malformed timestamp in Stripe-Signature");
+                .hasMessage("malformed timestamp in Stripe-Signature header");
+    }
+
+    @Test
+    void readsSignatureAndTimestampFromTheJsonBodyAndMillisecondTimestamps() throws Exception {
+        // Mailgun's scheme: the signature of timestamp + token, all three inside the payload
+        HmacVerifier v = new HmacVerifier();
+        v.setSecret("key-1");
+        v.setSignatureJsonPath("$.signature.signature");
+        v.setTimestampJsonPath("$.signature.timestamp");
+        v.setSignedContent("{timestamp}{json:$.signature.token}");
+        String sig = java.util.HexFormat.of().formatHex(Signatures.hmacSha256("key-1".getBytes(StandardCharsets.UTF_8),
+                "1700000000tok3n".getBytes(StandardCharsets.UTF_8)));
+        String body = "{\"signature\":{\"timestamp\":\"1700000000\",\"token\":\"tok3n\",\"signature\":\"%s\"}}";
+
+        verify(v, body.formatted(sig), Map.of(), 1700000010);
+        assertThatThrownBy(() -> verify(v, body.formatted(sig).replace("tok3n", "tok3m"), Map.of(), 1700000010))
+                .hasMessage("invalid signature");
+        assertThatThrownBy(() -> verify(v, "{\"signature\":{}}", Map.of(), 1700000010))
+                .hasMessage("missing $.signature.signature in the body");
+        assertThatThrownBy(() -> verify(v, body.formatted(sig), Map.of(), 1700000400))
+                .hasMessage("timestamp outside the 300 s tolerance");
+
+        // HubSpot's: milliseconds, signed as sent
+        HmacVerifier ms = new HmacVerifier();
+        ms.setSecret("key-1");
+        ms.setSignatureHeader("X-Sig");
+        ms.setTimestampHeader("X-Time");
+        ms.setTimestampUnit("milliseconds");
+        ms.setSignedContent("{body}{timestamp}");
+        String msSig = java.util.HexFormat.of().formatHex(Signatures.hmacSha256("key-1".getBytes(StandardCharsets.UTF_8),
+                "{}1700000000123".getBytes(StandardCharsets.UTF_8)));
+        verify(ms, "{}", Map.of("X-Sig", msSig, "X-Time", "1700000000123"), 1700000200);
+        assertThatThrownBy(() -> verify(ms, "{}", Map.of("X-Sig", msSig, "X-Time", "1700000000123"), 1700000301))
+                .hasMessage("timestamp outside the 300 s tolerance");
+        assertThatThrownBy(() -> ms.setTimestampUnit("hours")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

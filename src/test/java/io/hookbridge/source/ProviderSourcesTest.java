@@ -46,14 +46,23 @@ class ProviderSourcesTest {
         Signed sign(String secret, byte[] body, long timestamp);
     }
 
-    record Signed(Map<String, String> headers, String query) {
+    /** The headers and query to send; and the body, when the signature is inside it (Mailgun). */
+    record Signed(Map<String, String> headers, String query, byte[] body) {
         Signed(Map<String, String> headers) {
-            this(headers, "");
+            this(headers, "", null);
+        }
+
+        byte[] body(byte[] unsigned) {
+            return body == null ? unsigned : body;
         }
     }
 
-    /** A shipped source as the tests drive it. */
-    record Provider(String name, String contentType, Signer signer, boolean signsTime) {
+    /** A shipped source as the tests drive it; tolerance: the seconds a signed timestamp may be off, 0 if none is. */
+    record Provider(String name, String contentType, Signer signer, int tolerance) {
+        Provider(String name, String contentType, Signer signer, boolean signsTime) {
+            this(name, contentType, signer, signsTime ? 300 : 0);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -64,6 +73,7 @@ class ProviderSourcesTest {
     static final String OLD = "old-secret";
     static final String TWILIO_URL = "https://hooks.example.com/webhooks/twilio";
     static final String SQUARE_URL = "https://hooks.example.com/webhooks/square";
+    static final String HUBSPOT_URL = "https://hooks.example.com/webhooks/hubspot";
 
     static final List<Provider> PROVIDERS = List.of(
             new Provider("stripe", "application/json", (s, b, t) -> new Signed(Map.of("Stripe-Signature",
@@ -109,9 +119,20 @@ class ProviderSourcesTest {
                     "t=" + t + ",v1=" + hex(hmac("HmacSHA256", s, t + "." + text(b))))), true),
             new Provider("paddle", "application/json", (s, b, t) -> new Signed(Map.of("Paddle-Signature",
                     "ts=" + t + ";h1=" + hex(hmac("HmacSHA256", s, t + ":" + text(b))))), true),
+            // the signed time is the body's webhookTimestamp (see sampleBody)
             new Provider("linear", "application/json", (s, b, t) -> new Signed(Map.of("Linear-Signature",
                     hex(hmac("HmacSHA256", s, text(b))), "Linear-Event", "Issue",
-                    "Linear-Delivery", UUID.randomUUID().toString())), false),
+                    "Linear-Delivery", UUID.randomUUID().toString())), 60),
+            new Provider("hubspot", "application/json", (s, b, t) -> new Signed(Map.of("X-HubSpot-Request-Timestamp",
+                    Long.toString(t * 1000), "X-HubSpot-Signature-v3", base64(hmac("HmacSHA256", s, "POST" + HUBSPOT_URL
+                            + text(b) + t * 1000)))), true),
+            // the signature goes into the body, over its timestamp and token only
+            new Provider("mailgun", "application/json", (s, b, t) -> {
+                String token = UUID.randomUUID().toString().replace("-", "");
+                return new Signed(Map.of(), "", text(b).replace("\"signature\":{}", "\"signature\":{\"timestamp\":\"" + t
+                        + "\",\"token\":\"" + token + "\",\"signature\":\"" + hex(hmac("HmacSHA256", s, t + token)) + "\"}")
+                        .getBytes(StandardCharsets.UTF_8));
+            }, true),
             new Provider("intercom", "application/json", (s, b, t) -> new Signed(Map.of("X-Hub-Signature",
                     "sha1=" + hex(hmac("HmacSHA1", s, text(b))))), false),
             // PagerDuty sends one v1= per secret while it rotates them: here the signature with the secret, and one
@@ -173,7 +194,7 @@ class ProviderSourcesTest {
     }
 
     static Stream<Provider> timedProviders() {
-        return PROVIDERS.stream().filter(Provider::signsTime);
+        return PROVIDERS.stream().filter(p -> p.tolerance() > 0);
     }
 
     @TempDir
@@ -210,6 +231,9 @@ class ProviderSourcesTest {
                 "pagerduty", "gitea", "mux", "lemonsqueezy")) {
             sources.put(hmac, "%s-webhook-source:\n  secret: \"%s,%s\"".formatted(hmac, CURRENT, OLD));
         }
+        sources.put("hubspot", "hubspot-webhook-source:\n  clientSecret: \"%s,%s\"\n  targetUrl: %s"
+                .formatted(CURRENT, OLD, HUBSPOT_URL));
+        sources.put("mailgun", "mailgun-webhook-source:\n  signingKey: \"%s,%s\"".formatted(CURRENT, OLD));
         sources.put("gitlab", "gitlab-webhook-source:\n  token: \"%s,%s\"".formatted(CURRENT, OLD));
         sources.put("square", "square-webhook-source:\n  secret: \"%s,%s\"\n  notificationUrl: %s"
                 .formatted(CURRENT, OLD, SQUARE_URL));
@@ -262,8 +286,18 @@ class ProviderSourcesTest {
     }
 
     static byte[] sampleBody(Provider p) {
+        return sampleBody(p, now());
+    }
+
+    static byte[] sampleBody(Provider p, long timestamp) {
         String unique = UUID.randomUUID().toString();
         return switch (p.name()) {
+            case "linear" -> ("{\"action\":\"create\",\"type\":\"Issue\",\"data\":{\"id\":\"" + unique
+                    + "\"},\"webhookTimestamp\":" + timestamp * 1000 + "}").getBytes(StandardCharsets.UTF_8);
+            case "hubspot" -> ("[{\"eventId\":1,\"subscriptionType\":\"contact.creation\",\"objectId\":\"" + unique
+                    + "\"}]").getBytes(StandardCharsets.UTF_8);
+            case "mailgun" -> ("{\"signature\":{},\"event-data\":{\"id\":\"" + unique
+                    + "\",\"event\":\"delivered\"}}").getBytes(StandardCharsets.UTF_8);
             case "twilio" -> ("MessageSid=SM" + unique.replace("-", "") + "&From=%2B14155550100&To=%2B14155550199"
                     + "&Body=Hello+there+%26+bye").getBytes(StandardCharsets.UTF_8);
             case "stripe" -> ("{\"id\":\"evt_" + unique + "\",\"type\":\"invoice.paid\",\"data\":{}}")
@@ -297,19 +331,22 @@ class ProviderSourcesTest {
     static HttpResponse<String> send(Provider p, byte[] body, Signed signed) throws Exception {
         Map<String, String> headers = new HashMap<>(signed.headers());
         headers.put("Content-Type", p.contentType());
-        return Http.post("http://127.0.0.1:" + gateway.port() + "/webhooks/" + p.name() + signed.query(), body, headers);
+        return Http.post("http://127.0.0.1:" + gateway.port() + "/webhooks/" + p.name() + signed.query(),
+                signed.body(body), headers);
     }
 
     static HttpResponse<String> send(Provider p, String secret, long timestamp) throws Exception {
-        byte[] body = sampleBody(p);
+        byte[] body = sampleBody(p, timestamp);
         return send(p, body, p.signer().sign(secret, body, timestamp));
     }
 
     @ParameterizedTest
     @MethodSource("providers")
     void aCorrectlySignedRequestIsStoredAndDelivered(Provider p) throws Exception {
-        byte[] body = sampleBody(p);
-        HttpResponse<String> response = send(p, body, p.signer().sign(CURRENT, body, now()));
+        byte[] unsigned = sampleBody(p);
+        Signed signed = p.signer().sign(CURRENT, unsigned, now());
+        byte[] body = signed.body(unsigned);
+        HttpResponse<String> response = send(p, body, signed);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         String id = Http.eventId(response);
@@ -337,6 +374,8 @@ class ProviderSourcesTest {
             case "pagerduty" -> "incident.triggered";
             case "square" -> "payment.updated";
             case "discord" -> "2";
+            case "hubspot" -> "contact.creation";
+            case "mailgun" -> "delivered";
             default -> null;
         });
     }
@@ -344,11 +383,12 @@ class ProviderSourcesTest {
     @ParameterizedTest
     @MethodSource("providers")
     void aTamperedBodyIsRefused(Provider p) throws Exception {
-        if (List.of("basic", "token", "gitlab").contains(p.name())) {
-            return; // credentials do not cover the body
+        if (List.of("basic", "token", "gitlab", "mailgun").contains(p.name())) {
+            return; // credentials, and Mailgun's signature of timestamp and token, do not cover the body
         }
         byte[] body = sampleBody(p);
         Signed signed = p.signer().sign(CURRENT, body, now());
+        body = signed.body(body);
         body[body.length - 3] ^= 1;
 
         HttpResponse<String> response = send(p, body, signed);
@@ -375,11 +415,13 @@ class ProviderSourcesTest {
     @ParameterizedTest
     @MethodSource("timedProviders")
     void staleAndFutureTimestampsAreRefused(Provider p) throws Exception {
-        HttpResponse<String> stale = send(p, CURRENT, now() - 301);
-        HttpResponse<String> future = send(p, CURRENT, now() + 301);
+        HttpResponse<String> stale = send(p, CURRENT, now() - p.tolerance() - 1);
+        HttpResponse<String> future = send(p, CURRENT, now() + p.tolerance() + 1);
+        HttpResponse<String> withinIt = send(p, CURRENT, now() - p.tolerance() + 5);
 
         assertThat(stale.statusCode()).isEqualTo(401);
-        assertThat(stale.body()).isEqualTo("{\"error\":\"timestamp outside the 300 s tolerance\"}");
+        assertThat(stale.body()).isEqualTo("{\"error\":\"timestamp outside the " + p.tolerance() + " s tolerance\"}");
+        assertThat(withinIt.statusCode()).isEqualTo(202);
         assertThat(future.statusCode()).isEqualTo(401);
     }
 
@@ -396,7 +438,7 @@ class ProviderSourcesTest {
         Map<String, String> headers = new HashMap<>(signed.headers());
         headers.put("I-Twilio-Idempotency-Token", "idem-" + UUID.randomUUID());
         headers.put("X-Request-Id", "req-" + UUID.randomUUID());
-        Signed withIds = new Signed(headers, signed.query());
+        Signed withIds = new Signed(headers, signed.query(), signed.body());
 
         HttpResponse<String> first = send(p, body, withIds);
         HttpResponse<String> again = send(p, body, withIds);
