@@ -76,6 +76,9 @@ class ProviderSourcesTest {
     static final String HUBSPOT_URL = "https://hooks.example.com/webhooks/hubspot";
 
     static final List<Provider> PROVIDERS = List.of(
+            new Provider("github", "application/json", (s, b, t) -> new Signed(Map.of("X-Hub-Signature-256",
+                    "sha256=" + hex(hmac("HmacSHA256", s, text(b))), "X-GitHub-Event", "push",
+                    "X-GitHub-Delivery", UUID.randomUUID().toString())), false),
             new Provider("stripe", "application/json", (s, b, t) -> new Signed(Map.of("Stripe-Signature",
                     "t=" + t + ",v1=" + hex(hmac("HmacSHA256", s, t + "." + text(b)))
                             + ",v0=0000")), true),
@@ -211,6 +214,7 @@ class ProviderSourcesTest {
         String swOld = "whsec_" + Base64.getEncoder().encodeToString(OLD.getBytes(StandardCharsets.UTF_8));
         StringBuilder routes = new StringBuilder();
         Map<String, String> sources = new LinkedHashMap<>();
+        sources.put("github", "github-webhook-source:\n  secret: \"%s,%s\"".formatted(CURRENT, OLD));
         sources.put("stripe", "stripe-webhook-source:\n  secret: \"%s,%s\"".formatted(CURRENT, OLD));
         sources.put("slack", "slack-webhook-source:\n  secret: \"%s,%s\"".formatted(CURRENT, OLD));
         sources.put("shopify", "shopify-webhook-source:\n  secret: \"%s,%s\"".formatted(CURRENT, OLD));
@@ -364,7 +368,7 @@ class ProviderSourcesTest {
             case "gitlab" -> "Push Hook";
             case "sentry" -> "issue";
             case "vercel", "svix", "mux" -> "thing.happened";
-            case "gitea" -> "push";
+            case "gitea", "github" -> "push";
             case "lemonsqueezy" -> "order_created";
             case "typeform" -> "form_response";
             case "calendly" -> "invitee.created";
@@ -426,7 +430,7 @@ class ProviderSourcesTest {
     }
 
     static Stream<Provider> providersWithDeliveryIds() {
-        return PROVIDERS.stream().filter(p -> List.of("stripe", "slack", "shopify", "standard", "twilio", "token")
+        return PROVIDERS.stream().filter(p -> List.of("github", "stripe", "slack", "shopify", "standard", "twilio", "token")
                 .contains(p.name()));
     }
 
