@@ -8,12 +8,17 @@ import org.apache.camel.model.rest.RestParamType;
 import org.apache.camel.spi.PropertiesComponent;
 
 /**
- * The admin API under {@code /admin} on the gateway's HTTP server, in Camel's REST DSL (its OpenAPI document at
+ * The admin API under {@code /admin} on the admin listener (camel-main's management server, 127.0.0.1:9876 by default,
+ * see {@link io.hookbridge.MainServerHttpEngine}), in Camel's REST DSL (its OpenAPI document at
  * {@code /admin/openapi.json}): events, deliveries and their attempts, replay (one delivery, one event, or in bulk
  * with a dry run), subscriptions with pause / resume / retry-dead. Access: see {@link AdminAccess}. Off with
  * {@code hookbridge.admin.enabled=false}.
  */
 public class AdminRoutes extends RouteBuilder {
+
+    private static boolean managementServer(PropertiesComponent properties) {
+        return properties.resolveProperty("camel.management.enabled").map(Boolean::parseBoolean).orElse(false);
+    }
 
     @Override
     public void configure() {
@@ -33,6 +38,12 @@ public class AdminRoutes extends RouteBuilder {
 
         onException(Exception.class).handled(true).bean(api, "error");
         AdminAccess access = AdminAccess.from(properties);
+        String host = properties.resolveProperty("camel.management.host").orElse("0.0.0.0");
+        if (managementServer(properties) && !AdminAccess.isLoopback(host) && !access.hasToken()) {
+            throw new IllegalArgumentException("camel.management.host=" + host + " would serve the admin API and console"
+                    + " beyond this machine without a token: set hookbridge.admin.token (and hookbridge.admin.read-token"
+                    + " for read-only access), or keep camel.management.host=127.0.0.1");
+        }
         // one route per operation, access checked in it (so that a refusal takes the onException above); an answer
         // carries no header but its status and content type (query parameters, which are message headers, would
         // otherwise be sent back)

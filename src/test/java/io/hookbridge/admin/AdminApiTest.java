@@ -3,6 +3,7 @@ package io.hookbridge.admin;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,8 +29,10 @@ import io.hookbridge.testing.Signatures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.TestAbortedException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
@@ -376,7 +379,7 @@ class AdminApiTest {
     }
 
     HttpResponse<String> delete(String path, Map<String, String> auth) throws Exception {
-        return Http.delete("http://127.0.0.1:" + gateway.port() + path, auth);
+        return Http.delete(gateway.url(path), auth);
     }
 
     JsonNode subscription(String id) throws Exception {
@@ -439,7 +442,10 @@ class AdminApiTest {
             }
         }
         assumeThat(external).as("a non-loopback IPv4 address on this machine").isNotNull();
-        start(Map.of("camel.server.host", "0.0.0.0"));
+        // without camel-main's management server (an application embedding Hookbridge), the admin API shares the
+        // webhooks' listener, here on every address
+        start(Map.of("camel.server.host", "0.0.0.0", "camel.management.enabled", "false"));
+        assertThat(gateway.adminPort()).isEqualTo(gateway.port());
 
         assertThat(gateway.get("/admin/events", Map.of()).statusCode()).isEqualTo(200);
         // a reverse proxy on this host connects from loopback on behalf of anyone
@@ -447,6 +453,51 @@ class AdminApiTest {
         HttpResponse<String> fromOutside = Http.get("http://" + external.getHostAddress() + ":" + gateway.port()
                 + "/admin/events", Map.of());
         assertError(fromOutside, 403);
+    }
+
+    @Test
+    void theAdminApiHasItsOwnListenerAndRefusesOtherSitesInTheBrowser() throws Exception {
+        start(Map.of());
+        String webhooks = "http://127.0.0.1:" + gateway.port();
+        String admin = "http://127.0.0.1:" + managementPort;
+
+        assertThat(gateway.adminPort()).isEqualTo(managementPort);
+        assertThat(Http.get(admin + "/admin/events", Map.of()).statusCode()).isEqualTo(200);
+        assertThat(Http.get(admin + "/observe/health", Map.of()).statusCode()).isEqualTo(200);
+        assertThat(Http.get(webhooks + "/admin/events", Map.of()).statusCode()).as("webhooks only").isEqualTo(404);
+        assertThat(Http.get(webhooks + "/admin/openapi.json", Map.of()).statusCode()).isEqualTo(404);
+        // a page of another site posting from the operator's browser
+        assertError(Http.post(admin + "/admin/subscriptions/to-partner-b/pause", new byte[0],
+                Map.of("Origin", "https://attacker.example")), 403);
+        assertThat(subscription("to-partner-b").path("paused").asBoolean()).isFalse();
+        assertThat(Http.post(admin + "/admin/subscriptions/to-partner-b/pause", new byte[0],
+                Map.of("Origin", admin)).statusCode()).as("the console's own origin").isEqualTo(200);
+        // a page of another site whose name now resolves to 127.0.0.1 (DNS rebinding) sends its own Host
+        assertThat(rawGet(managementPort, "/admin/events", "attacker.example:" + managementPort)).startsWith("HTTP/1.1 403");
+        assertThat(rawGet(managementPort, "/admin/events", "localhost:" + managementPort)).startsWith("HTTP/1.1 200");
+    }
+
+    @Test
+    void bindingTheAdminListenerBeyondLoopbackNeedsAToken() throws Exception {
+        Throwable refused = catchThrowable(() -> start(Map.of("camel.management.host", "0.0.0.0")));
+        if (refused instanceof TestAbortedException noStoreHere) {
+            throw noStoreHere;
+        }
+        assertThat(refused).hasStackTraceContaining("camel.management.host=0.0.0.0 would serve the admin API and console beyond this"
+                        + " machine without a token: set hookbridge.admin.token");
+
+        start(Map.of("camel.management.host", "0.0.0.0", "hookbridge.admin.read-token", "read-token"));
+        assertThat(Http.get("http://127.0.0.1:" + managementPort + "/admin/events", Map.of()).statusCode())
+                .isEqualTo(401);
+    }
+
+    /** A GET with a Host header of our choosing (the JDK's client sets its own). */
+    static String rawGet(int port, String path, String host) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test

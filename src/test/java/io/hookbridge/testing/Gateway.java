@@ -8,8 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.hookbridge.Hookbridge;
+import io.hookbridge.MainServerHttpEngine;
 import io.hookbridge.inbox.InboxComponent;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.main.Main;
 
 /**
@@ -70,12 +72,23 @@ public final class Gateway implements AutoCloseable {
         return port;
     }
 
+    /** The admin listener's port: the management server's when it runs, else the webhooks'. */
+    public int adminPort() {
+        return context().getRegistry().lookupByNameAndType(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME,
+                MainServerHttpEngine.class).adminPort();
+    }
+
+    /** A request to a path, on the listener that serves it (webhooks, or admin API and console). */
     public HttpResponse<String> post(String path, byte[] body, Map<String, String> headers) throws Exception {
-        return Http.post("http://127.0.0.1:" + port + path, body, headers);
+        return Http.post(url(path), body, headers);
     }
 
     public HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {
-        return Http.get("http://127.0.0.1:" + port + path, headers);
+        return Http.get(url(path), headers);
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + (MainServerHttpEngine.isAdminPath(path) ? adminPort() : port) + path;
     }
 
     @Override
