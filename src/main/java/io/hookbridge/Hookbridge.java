@@ -9,12 +9,15 @@ import io.hookbridge.inbox.PermanentFailuresNotRedelivered;
 import io.hookbridge.inbox.QuietExhaustedFailures;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kamelet.KameletComponent;
+import org.apache.camel.component.platform.http.HttpEndpointModel;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConstants;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +68,7 @@ public final class Hookbridge {
             @Override
             public void afterStart(BaseMainSupport m) {
                 started.set(true);
+                logListeners(m.getCamelContext());
             }
         });
         int code;
@@ -83,6 +87,30 @@ public final class Hookbridge {
         }
         main.completed(); // an exit, not a SIGTERM, as camel-main's shutdown hook would otherwise log
         System.exit(code);
+    }
+
+    /**
+     * Where things are, replacing Camel's summary (silenced in log4j2.properties), which lists every HTTP route on the
+     * webhook port, the console's and admin API's included, and the management server on 0.0.0.0 whatever its host.
+     */
+    static void logListeners(CamelContext context) {
+        PropertiesComponent p = context.getPropertiesComponent();
+        MainServerHttpEngine engine = context.getRegistry().lookupByNameAndType(
+                PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, MainServerHttpEngine.class);
+        if (engine == null) {
+            return;
+        }
+        String server = p.resolveProperty("camel.server.host").orElse("0.0.0.0") + ":" + engine.getServerPort();
+        boolean own = engine.adminPort() != engine.getServerPort();
+        String admin = (own ? p.resolveProperty("camel.management.host").orElse("0.0.0.0") + ":" + engine.adminPort()
+                : server).replace("0.0.0.0", "localhost");
+        for (HttpEndpointModel e : context.getComponent("platform-http", PlatformHttpComponent.class).getHttpEndpoints()) {
+            if (!MainServerHttpEngine.isAdminPath(e.getUri())) {
+                LOG.info("Webhooks: http://{}{} ({})", server, e.getUri(), e.getVerbs() == null ? "any" : e.getVerbs());
+            }
+        }
+        LOG.info("Console: http://{}/console/ - admin API http://{}/admin{}", admin, admin,
+                own ? ", health /observe/health, metrics /observe/metrics" : "");
     }
 
     /** The messages of a failure's chain that say something new, outermost first. */

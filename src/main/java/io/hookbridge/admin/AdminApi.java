@@ -49,11 +49,12 @@ public class AdminApi {
     }
 
     public Map<String, Object> events(@Header("inbox") String inbox, @Header("source") String source,
-            @Header("type") String type, @Header("status") String status, @Header("from") String from,
-            @Header("to") String to, @Header("cursor") String cursor, @Header("limit") String limit) throws Exception {
+            @Header("type") String type, @Header("key") String key, @Header("status") String status,
+            @Header("from") String from, @Header("to") String to, @Header("cursor") String cursor,
+            @Header("limit") String limit) throws Exception {
         int n = limit(limit);
         List<Map<String, Object>> items = inbox().getHistory().events(new EventFilter(blank(inbox), blank(source),
-                blank(type), status(status), time("from", from), time("to", to), blank(cursor), n));
+                blank(type), blank(key), status(status), time("from", from), time("to", to), blank(cursor), n));
         return page(items, n, last -> last.get("id"));
     }
 

@@ -55,11 +55,17 @@ public class AdminRoutes extends RouteBuilder {
                     .removeHeaders("*", "CamelHttpResponseCode");
         }
 
+        // the operator console: static files over the API above
+        from("platform-http:/console?matchOnUriPrefix=true&httpMethodRestrict=GET").routeId("hookbridge-console")
+                .process(new ConsoleFiles());
+
         rest("/admin").description("Hookbridge operations").bindingMode(RestBindingMode.json).produces("application/json")
                 .get("/events").description("Events, newest first; filters combine")
                     .param().name("inbox").type(RestParamType.query).description("Inbox name").endParam()
                     .param().name("source").type(RestParamType.query).description("Source name, e.g. github").endParam()
                     .param().name("type").type(RestParamType.query).description("Event type, e.g. push").endParam()
+                    .param().name("key").type(RestParamType.query)
+                        .description("The provider's delivery id (idempotency key), e.g. X-GitHub-Delivery").endParam()
                     .param().name("status").type(RestParamType.query)
                         .description("Events with a delivery in this state: pending (not finished), retrying, paused, delivered, dead, filtered").endParam()
                     .param().name("from").type(RestParamType.query).description("Received at or after (ISO-8601)").endParam()

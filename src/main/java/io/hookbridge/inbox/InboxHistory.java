@@ -46,9 +46,12 @@ public final class InboxHistory {
         this.countLimit = countLimit;
     }
 
-    /** Which events to list; null fields do not filter. Times are epoch milliseconds. */
-    public record EventFilter(String inbox, String source, String type, String status, Long from, Long to,
-            String before, int limit) {
+    /**
+     * Which events to list; null fields do not filter. {@code idempotencyKey} is the provider's delivery id. Times are
+     * epoch milliseconds.
+     */
+    public record EventFilter(String inbox, String source, String type, String idempotencyKey, String status, Long from,
+            Long to, String before, int limit) {
     }
 
     /** Which deliveries to list or replay; null fields do not filter; {@code before} is a page cursor. */
@@ -66,6 +69,8 @@ public final class InboxHistory {
         where(sql, args, "e.inbox = ?", f.inbox());
         where(sql, args, "e.source = ?", f.source());
         where(sql, args, "e.event_type = ?", f.type());
+        where(sql, args, "e.id IN (SELECT k.event_id FROM hb_idempotency k WHERE k.idempotency_key = ?)",
+                f.idempotencyKey());
         timeRange(sql, args, "e.id", f.from(), f.to());
         where(sql, args, "e.id < ?", f.before());
         if (f.status() != null) {
