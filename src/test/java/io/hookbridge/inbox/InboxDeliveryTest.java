@@ -448,6 +448,9 @@ class InboxDeliveryTest extends InboxTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> store().isPaused("a"));
         int attemptsWhenPaused = failing.requests().size();
         assertThat(attemptsWhenPaused).isBetween(3, 20);
+        // told through the operations inbox, delivered a moment later
+        await().atMost(Duration.ofSeconds(10)).until(() -> opsEvents(ops).stream()
+                .anyMatch(e -> "subscription.paused".equals(e.path("type").asText())));
         JsonNode paused = opsEvents(ops).stream().filter(e -> "subscription.paused".equals(e.path("type").asText()))
                 .findFirst().orElseThrow();
         assertThat(paused.path("subscription").asText()).isEqualTo("a");
