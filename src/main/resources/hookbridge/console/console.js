@@ -294,17 +294,70 @@ async function act(question, method, path, done, body) {
   });
 }
 
+// ---- overview --------------------------------------------------------------------------------------------------
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg(tag, attrs, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, String(value));
+  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  return node;
+}
+
+/** A line chart of per-minute series: {name: [values]}, with the largest value as its scale. */
+function chart(id, title, series, times) {
+  const width = 900, height = 180, left = 48, bottom = 22;
+  const max = Math.max(1, ...Object.values(series).flat());
+  const x = i => left + i * (width - left - 8) / Math.max(1, times.length - 1);
+  const y = v => 8 + (height - bottom - 8) * (1 - v / max);
+  const colors = ['#2457c5', '#067647', '#b42318', '#b54708'];
+  const lines = Object.entries(series).map(([name, values], n) => svg('polyline', {
+    points: values.map((v, i) => x(i) + ',' + y(v)).join(' '), fill: 'none', stroke: colors[n % colors.length],
+    'stroke-width': 2, 'data-series': name
+  }));
+  const legend = Object.keys(series).map((name, n) => el('span', { class: 'legend legend-' + n }, name));
+  return el('figure', { id, class: 'chart' }, el('figcaption', {}, title, ' ', legend),
+    svg('svg', { viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': title },
+      svg('line', { x1: left, y1: y(0), x2: width - 8, y2: y(0), stroke: '#c5cad3' }),
+      svg('text', { x: 4, y: 16, fill: '#5d6677', 'font-size': 11 }, String(max)),
+      svg('text', { x: 4, y: y(0), fill: '#5d6677', 'font-size': 11 }, '0'),
+      svg('text', { x: left, y: height - 4, fill: '#5d6677', 'font-size': 11 }, time(times[0])),
+      svg('text', { x: width - 8, y: height - 4, fill: '#5d6677', 'font-size': 11, 'text-anchor': 'end' }, 'now'),
+      ...lines));
+}
+
+async function overview() {
+  const [recent, subs] = await Promise.all([api('GET', '/overview'), api('GET', '/subscriptions')]);
+  const m = recent.minutes;
+  const sum = key => m.reduce((a, p) => a + p[key], 0);
+  const backlog = subs.reduce((a, s) => a + ((s.deliveries || {}).pending || 0), 0);
+  const dead = subs.reduce((a, s) => a + ((s.deliveries || {}).dead || 0), 0);
+  show(el('h1', {}, 'Overview'),
+    el('dl', { class: 'facts', id: 'totals' },
+      fact('Events accepted, last hour', sum('received')), fact('Delivered, last hour', sum('delivered')),
+      fact('Failed attempts, last hour', sum('failed')), fact('Pending now', backlog), fact('Dead, kept for replay', dead),
+      fact('Subscriptions paused', subs.filter(s => s.paused).length)),
+    chart('rates', 'Per minute, this instance', {
+      accepted: m.map(p => p.received), delivered: m.map(p => p.delivered), failed: m.map(p => p.failed)
+    }, m.map(p => p.at)),
+    chart('backlog', 'Pending deliveries', { pending: m.map(p => p.backlog) }, m.map(p => p.at)),
+    el('p', { class: 'muted' }, 'Counted in memory by this instance since it started; the store has the full history.'));
+  poller = setInterval(() => guarded(overview), 10000);
+}
+
 // ---- subscriptions ---------------------------------------------------------------------------------------------
 
 async function subscriptions() {
-  const subs = await api('GET', '/subscriptions');
+  const [subs, recent] = await Promise.all([api('GET', '/subscriptions'), api('GET', '/overview')]);
   show(el('h1', {}, 'Subscriptions'),
     el('table', {}, el('thead', {}, el('tr', {}, ['Subscription', 'Inbox', 'State', 'Pending', 'Retrying', 'Dead',
-      'Oldest pending', 'Last success', 'Last failure', ''].map(h => el('th', {}, h)))),
-    el('tbody', { id: 'subscriptions' }, subs.map(subscriptionRow))));
+      'Oldest pending', 'Success (1 h)', 'Mean attempt (1 h)', 'Last success', 'Last failure', '']
+      .map(h => el('th', {}, h)))),
+    el('tbody', { id: 'subscriptions' }, subs.map(s => subscriptionRow(s, recent.subscriptions[s.id])))));
 }
 
-function subscriptionRow(s) {
+function subscriptionRow(s, hour) {
   const path = '/subscriptions/' + encodeURIComponent(s.id);
   const d = s.deliveries || {};
   return el('tr', { 'data-subscription': s.id },
@@ -316,6 +369,8 @@ function subscriptionRow(s) {
     el('td', {}, d.dead ? el('a', { href: '#/replay?' + new URLSearchParams({ subscription: s.id }) }, d.dead) : d.dead),
     el('td', {}, s.oldestPendingAgeSeconds === null || s.oldestPendingAgeSeconds === undefined ? ''
       : s.oldestPendingAgeSeconds + ' s'),
+    el('td', { class: 'success-rate' }, hour ? Math.round(hour.successRate * 1000) / 10 + ' % of ' + hour.attempts : ''),
+    el('td', {}, hour ? hour.meanAttemptMs + ' ms' : ''),
     el('td', {}, time(s.lastSuccessAt)),
     el('td', {}, time(s.lastFailureAt), s.lastFailure ? el('div', { class: 'mono muted' }, s.lastFailure) : null),
     el('td', { class: 'actions' },
@@ -402,6 +457,7 @@ async function route() {
   document.title = 'Hookbridge · ' + section;
   if (eventMatch) return guarded(() => event(decodeURIComponent(eventMatch[1])));
   if (section === 'subscriptions') return guarded(subscriptions);
+  if (section === 'overview') return guarded(overview);
   if (section === 'replay') return guarded(async () => replay(query));
   if (section === 'api') return guarded(reference);
   return guarded(() => events(query));

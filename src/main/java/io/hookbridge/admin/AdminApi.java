@@ -19,6 +19,7 @@ import io.hookbridge.inbox.InboxConsumer;
 import io.hookbridge.inbox.InboxHistory;
 import io.hookbridge.inbox.InboxHistory.DeliveryFilter;
 import io.hookbridge.inbox.InboxHistory.EventFilter;
+import io.hookbridge.inbox.InboxMetrics;
 import io.hookbridge.inbox.InboxStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -208,6 +209,11 @@ public class AdminApi {
         answer.put("deleted", true);
         answer.put("deliveries", deleted);
         return answer;
+    }
+
+    /** This instance's last hour minute by minute, and each subscription's success rate and time per attempt. */
+    public Map<String, Object> overview() {
+        return InboxMetrics.of(context).recent().snapshot();
     }
 
     /** Shapes an error as the API answers it. */

@@ -48,7 +48,7 @@ public class AdminRoutes extends RouteBuilder {
         // carries no header but its status and content type (query parameters, which are message headers, would
         // otherwise be sent back)
         for (String operation : new String[] { "events", "event", "delivery", "replayEvent", "replayDelivery",
-                "deliveries", "replay", "subscriptions", "heldKeys", "pause", "resume", "retryDead", "deleteSubscription" }) {
+                "deliveries", "replay", "subscriptions", "heldKeys", "pause", "resume", "retryDead", "deleteSubscription", "overview" }) {
             from("direct:hookbridge-admin-" + operation).routeId("hookbridge-admin-" + operation)
                     .process(access)
                     .bean(api, operation)
@@ -98,6 +98,10 @@ public class AdminRoutes extends RouteBuilder {
                     .description("Bulk replay of what a filter matches (JSON: subscription, status (default dead), inbox, "
                                  + "source, type, from, to, dryRun); answers the count matched and replayed")
                     .to("direct:hookbridge-admin-replay")
+                .get("/overview").description("This instance's last hour, minute by minute (events accepted, attempts "
+                        + "delivered and failed, backlog), and each subscription's attempts, success rate and mean time per "
+                        + "attempt over it; kept in memory since the start")
+                    .to("direct:hookbridge-admin-overview")
                 .get("/subscriptions").description("Subscriptions with their backlog, last success and failure, state")
                     .to("direct:hookbridge-admin-subscriptions")
                 .get("/subscriptions/{id}/held-keys")

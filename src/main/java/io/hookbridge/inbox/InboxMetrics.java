@@ -33,6 +33,7 @@ public final class InboxMetrics {
     /** Each subscription's meters, looked up once: a registry lookup per attempt costs more than the recording. */
     private final Map<String, SubscriptionMeters> subscriptions = new ConcurrentHashMap<>();
     private final Map<List<String>, Counter> received = new ConcurrentHashMap<>();
+    private final RecentActivity recent = new RecentActivity(() -> clock.millis());
 
     private InboxMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -74,12 +75,16 @@ public final class InboxMetrics {
         received.computeIfAbsent(List.of(s, outcome, r), k -> Counter.builder("hookbridge.events.received")
                 .description("Events received by the sources").tag("source", s).tag("outcome", outcome).tag("reason", r)
                 .register(registry)).increment();
+        if ("accepted".equals(outcome)) {
+            recent.received();
+        }
     }
 
     /** One delivery attempt and its outcome; for a delivery, also how long after its receipt it arrived. */
     void attempt(String subscription, Verdict verdict, long durationMs, long sinceReceiptMs) {
         SubscriptionMeters meters = subscriptions.computeIfAbsent(subscription, SubscriptionMeters::new);
         meters.attempts.get(verdict).increment();
+        recent.attempt(subscription, verdict, durationMs);
         meters.duration.record(durationMs, TimeUnit.MILLISECONDS);
         if (verdict == Verdict.DELIVERED) {
             meters.latency.record(Math.max(0, sinceReceiptMs), TimeUnit.MILLISECONDS);
@@ -101,6 +106,7 @@ public final class InboxMetrics {
     /** Replaces the per-subscription figures the gauges report; ages are measured on {@code clock}. */
     void figures(Map<String, Figures> latest, Clock clock) {
         this.clock = clock;
+        recent.backlog(latest.values().stream().mapToLong(Figures::pending).sum());
         latest.forEach((sub, latestFigures) -> {
             if (figures.put(sub, latestFigures) == null) {
                 Gauge.builder("hookbridge.backlog", figures, f -> f.getOrDefault(sub, Figures.NONE).pending())
@@ -112,6 +118,11 @@ public final class InboxMetrics {
                         .tag("subscription", sub).register(registry);
             }
         });
+    }
+
+    /** This instance's last hour, for the console's overview. */
+    public RecentActivity recent() {
+        return recent;
     }
 
     Map<String, Figures> figures() {

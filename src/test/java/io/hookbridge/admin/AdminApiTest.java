@@ -524,6 +524,25 @@ class AdminApiTest {
                 .contains("hookbridge_backlog{subscription=\"to-partner-a\"} 0.0")
                 .containsPattern("hookbridge_store_commit_seconds_count\\{writer=\"(ingest|writer)\"} [1-9]"));
 
+        // the console's overview: the last hour of this instance, minute by minute
+        JsonNode overview = get("/admin/overview");
+        assertThat(overview.path("minutes")).hasSize(60);
+        long received = 0;
+        long delivered = 0;
+        long failed = 0;
+        for (JsonNode minute : overview.path("minutes")) {
+            received += minute.path("received").asLong();
+            delivered += minute.path("delivered").asLong();
+            failed += minute.path("failed").asLong();
+        }
+        assertThat(received).as("the duplicate and the refused one are not events").isEqualTo(2);
+        assertThat(delivered).isEqualTo(3);
+        assertThat(failed).isEqualTo(1);
+        JsonNode b = overview.path("subscriptions").path("to-partner-b");
+        assertThat(b.path("attempts").asLong()).isEqualTo(2);
+        assertThat(b.path("successRate").asDouble()).isEqualTo(0.5);
+        assertThat(overview.path("subscriptions").path("to-partner-a").path("successRate").asDouble()).isEqualTo(1.0);
+
         JsonNode inbox = inboxHealth();
         assertThat(inbox.path("status").asText()).isEqualTo("UP");
         assertThat(inbox.path("data").path("degraded").asBoolean()).isFalse();

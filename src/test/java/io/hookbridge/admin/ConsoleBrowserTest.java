@@ -178,8 +178,16 @@ class ConsoleBrowserTest {
         awaitText(By.id("attempt-log"), "200");
         assertThat(browser.findElements(By.cssSelector("#attempt-log tbody tr"))).hasSize(2);
 
+        // the overview: the last hour's counts and charts; success rates beside the subscriptions
+        browser.get(console + "#/overview");
+        awaitText(By.id("totals"), "Events accepted, last hour");
+        assertThat(browser.findElement(By.id("totals")).getText()).containsPattern("Events accepted, last hour\\s+[3-9]");
+        assertThat(browser.findElements(By.cssSelector("#rates polyline"))).hasSize(3);
+        screenshot("overview");
+
         // pause and resume a subscription
         browser.get(console + "#/subscriptions");
+        awaitText(By.cssSelector("tr[data-subscription='to-good'] .success-rate"), "100 % of");
         browser.findElement(By.cssSelector("tr[data-subscription='to-good'] .pause")).click();
         browser.switchTo().alert().accept();
         awaitText(By.cssSelector("tr[data-subscription='to-good']"), "paused");
