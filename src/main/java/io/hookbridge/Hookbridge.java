@@ -145,13 +145,15 @@ public final class Hookbridge {
      * {@link KameletParameters}), a route's redelivery policy retries a Kamelet step as a whole, subscriptions' failed
      * attempts are logged once (see {@link QuietExhaustedFailures}) and not redelivered in memory when retrying cannot
      * help (see {@link PermanentFailuresNotRedelivered}), a removed route takes its Kamelet routes with it (see
-     * {@link KameletRoutesRemoved}), and HTTP routes use camel-main's server port (see {@link MainServerHttpEngine}).
+     * {@link KameletRoutesRemoved}), HTTP routes use camel-main's servers (see {@link MainServerHttpEngine}), and with
+     * {@code camel.opentelemetry2.enabled=true} routes are traced (see {@link Tracing}).
      */
     public static void install(CamelContext context) {
         KameletParameters.install(context);
         QuietExhaustedFailures.install(context);
         PermanentFailuresNotRedelivered.install(context);
         KameletRoutesRemoved.install(context);
+        Tracing.install(context);
         if (context.getRegistry().lookupByName(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME) == null) {
             context.getRegistry().bind(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME, new MainServerHttpEngine());
         }

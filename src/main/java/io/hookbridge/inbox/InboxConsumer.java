@@ -306,6 +306,7 @@ public class InboxConsumer extends DefaultConsumer {
                 } finally {
                     MDC.remove("eventId");
                     MDC.remove("subscription");
+                    MDC.remove(TRACE_ID);
                 }
             }
         }
@@ -379,6 +380,15 @@ public class InboxConsumer extends DefaultConsumer {
         }
     }
 
+    /** The MDC key OpenTelemetry's log instrumentation uses for a span's trace id. */
+    static final String TRACE_ID = "trace_id";
+
+    /** The trace id of a W3C {@code traceparent} ({@code 00-TRACEID-SPANID-FLAGS}), or null. */
+    static String traceId(String traceparent) {
+        return traceparent != null && traceparent.matches("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+                ? traceparent.substring(3, 35) : null;
+    }
+
     /** One attempt; {@code probe}: the try that ends a hold on a failing destination. */
     private void deliver(Delivery delivery, boolean probe) throws Exception {
         InboxStore store = endpoint.getComponent().getStore();
@@ -393,6 +403,11 @@ public class InboxConsumer extends DefaultConsumer {
             backoff.attempted(Verdict.FILTERED, probe); // no try made
             done(delivery);
             return;
+        }
+        // the event's trace (its stored traceparent), also on this attempt's lines logged outside its spans
+        String traceId = traceId(event.headers().get("traceparent"));
+        if (traceId != null) {
+            MDC.put(TRACE_ID, traceId);
         }
         long started = clock().millis();
         Exchange exchange = createExchange(false);
