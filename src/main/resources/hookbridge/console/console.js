@@ -255,8 +255,8 @@ async function event(id) {
     el('h2', {}, 'Body ', pretty ? raw : null), body);
 }
 
-function fact(name, value) {
-  return [el('dt', {}, name), el('dd', {}, value === null || value === undefined ? '' : value)];
+function fact(name, ...value) {
+  return [el('dt', {}, name), el('dd', {}, value.map(v => v === null || v === undefined ? '' : v))];
 }
 
 function deliveryRow(eventId, d) {
@@ -335,6 +335,8 @@ async function overview() {
   const dead = subs.reduce((a, s) => a + ((s.deliveries || {}).dead || 0), 0);
   show(el('h1', {}, 'Overview'),
     el('dl', { class: 'facts', id: 'totals' },
+      fact('Store', recent.store ? el('span', { class: 'status ' + (recent.store.state === 'up' ? 'delivered' : 'dead') },
+        recent.store.state) : 'unknown', recent.store && recent.store.message ? ' ' + recent.store.message : ''),
       fact('Events accepted, last hour', sum('received')), fact('Delivered, last hour', sum('delivered')),
       fact('Failed attempts, last hour', sum('failed')), fact('Pending now', backlog), fact('Dead, kept for replay', dead),
       fact('Subscriptions paused', subs.filter(s => s.paused).length)),

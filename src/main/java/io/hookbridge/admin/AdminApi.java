@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,7 @@ import io.hookbridge.inbox.InboxHistory.DeliveryFilter;
 import io.hookbridge.inbox.InboxHistory.EventFilter;
 import io.hookbridge.inbox.InboxMetrics;
 import io.hookbridge.inbox.InboxStore;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
@@ -213,7 +215,11 @@ public class AdminApi {
 
     /** This instance's last hour minute by minute, and each subscription's success rate and time per attempt. */
     public Map<String, Object> overview() {
-        return InboxMetrics.of(context).recent().snapshot();
+        Map<String, Object> overview = new LinkedHashMap<>(InboxMetrics.of(context).recent().snapshot());
+        // the store's health as the health endpoint reports it: up, down, or up with a backlog over the threshold
+        HealthCheckHelper.invoke(context, "hookbridge-inbox", Map.of()).ifPresent(r -> overview.put("store", Map.of("state", r.getState().name().toLowerCase(Locale.ROOT),
+                        "message", r.getMessage().orElse(""))));
+        return overview;
     }
 
     /** Shapes an error as the API answers it. */

@@ -527,6 +527,7 @@ class AdminApiTest {
         // the console's overview: the last hour of this instance, minute by minute
         JsonNode overview = get("/admin/overview");
         assertThat(overview.path("minutes")).hasSize(60);
+        assertThat(overview.path("store").path("state").asText()).isEqualTo("up");
         long received = 0;
         long delivered = 0;
         long failed = 0;

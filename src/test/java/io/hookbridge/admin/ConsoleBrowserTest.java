@@ -183,6 +183,7 @@ class ConsoleBrowserTest {
         awaitText(By.id("totals"), "Events accepted, last hour");
         assertThat(browser.findElement(By.id("totals")).getText()).containsPattern("Events accepted, last hour\\s+[3-9]");
         assertThat(browser.findElements(By.cssSelector("#rates polyline"))).hasSize(3);
+        assertThat(browser.findElement(By.id("totals")).getText()).containsPattern("Store\\s+up");
         screenshot("overview");
 
         // pause and resume a subscription
