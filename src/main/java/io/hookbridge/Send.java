@@ -35,10 +35,8 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
-import io.hookbridge.source.Secrets;
+import io.hookbridge.signing.Hmac;
+import io.hookbridge.signing.Secrets;
 
 /**
  * {@code send PROVIDER EVENT --url URL --secret S [--count N]}: posts a realistic sample event, signed exactly as that
@@ -131,9 +129,7 @@ final class Send {
             byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
             byte[] signature;
             if (signAlgorithm.startsWith("Hmac")) {
-                Mac mac = Mac.getInstance(signAlgorithm);
-                mac.init(new SecretKeySpec(secretKey(secret), signAlgorithm));
-                signature = mac.doFinal(bytes);
+                signature = Hmac.sign(signAlgorithm, secretKey(secret), bytes);
             } else {
                 Signature signer = Signature.getInstance(signAlgorithm);
                 signer.initSign(privateKey(secret));

@@ -1,7 +1,6 @@
 package io.hookbridge.sink;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -9,14 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookbridge.inbox.InboxHeaders;
-import io.hookbridge.source.Secrets;
+import io.hookbridge.signing.Hmac;
+import io.hookbridge.signing.Secrets;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
@@ -109,14 +106,8 @@ public class WebhookRequest extends ServiceSupport implements Processor, CamelCo
 
     /** {@code base64(HMAC-SHA256(key, id + "." + timestamp + "." + body))}. */
     public static String sign(byte[] key, String id, long timestamp, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(mac.doFinal(body));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Base64.getEncoder().encodeToString(Hmac.sign("HmacSHA256", key,
+                (id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8), body));
     }
 
     /**

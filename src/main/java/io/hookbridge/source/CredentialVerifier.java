@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
+import io.hookbridge.signing.Secrets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

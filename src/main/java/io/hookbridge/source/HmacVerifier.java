@@ -5,7 +5,9 @@ import java.security.MessageDigest;
 import java.util.List;
 
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+
+import io.hookbridge.signing.Hmac;
+import io.hookbridge.signing.Secrets;
 
 /**
  * Verifies an HMAC signature over the raw request bytes with shared secrets (several while rotating, see
@@ -35,23 +37,13 @@ public class HmacVerifier extends SignedRequestVerifier {
     protected boolean anyValid(byte[] content, List<byte[]> signatures) {
         boolean match = false;
         for (byte[] key : secrets.keys()) {
-            byte[] expected = hmac(key, content);
+            byte[] expected = Hmac.sign(algorithm, key, content);
             for (byte[] candidate : signatures) {
                 // no early exit: the time taken does not tell which secret or signature came close
                 match |= MessageDigest.isEqual(expected, candidate);
             }
         }
         return match;
-    }
-
-    private byte[] hmac(byte[] key, byte[] content) {
-        try {
-            Mac mac = Mac.getInstance(algorithm);
-            mac.init(new SecretKeySpec(key, algorithm));
-            return mac.doFinal(content);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC " + algorithm + " is not available", e);
-        }
     }
 
     /** The accepted secrets; see {@link Secrets} for rotation lists. */
@@ -69,7 +61,6 @@ public class HmacVerifier extends SignedRequestVerifier {
 
     /** A {@link Mac} algorithm, e.g. HmacSHA256, HmacSHA1, HmacSHA512. */
     public void setAlgorithm(String algorithm) throws GeneralSecurityException {
-        Mac.getInstance(algorithm);
-        this.algorithm = algorithm;
+        this.algorithm = Hmac.requireAvailable(algorithm);
     }
 }

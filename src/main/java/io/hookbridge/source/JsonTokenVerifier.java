@@ -7,6 +7,7 @@ import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.PathNotFoundException;
+import io.hookbridge.signing.Secrets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 

@@ -15,9 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
+import io.hookbridge.signing.Hmac;
+import io.hookbridge.signing.Secrets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -65,7 +64,7 @@ public class TwilioVerifier implements Processor {
         for (String u : withAndWithoutDefaultPort(url)) {
             byte[] content = (u + params).getBytes(StandardCharsets.UTF_8);
             for (byte[] key : authTokens.keys()) {
-                match |= MessageDigest.isEqual(hmacSha1(key, content), candidate);
+                match |= MessageDigest.isEqual(Hmac.sign("HmacSHA1", key, content), candidate);
             }
         }
         if (!match) {
@@ -134,16 +133,6 @@ public class TwilioVerifier implements Processor {
             }
         }
         return null;
-    }
-
-    private static byte[] hmacSha1(byte[] key, byte[] content) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(key, "HmacSHA1"));
-            return mac.doFinal(content);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static byte[] sha256(byte[] body) {

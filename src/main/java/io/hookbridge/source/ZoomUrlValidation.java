@@ -1,15 +1,13 @@
 package io.hookbridge.source;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookbridge.signing.Hmac;
+import io.hookbridge.signing.Secrets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -49,10 +47,8 @@ public class ZoomUrlValidation implements Processor {
                 .put("encryptedToken", hmacHex(plainToken))));
     }
 
-    private String hmacHex(String text) throws GeneralSecurityException {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+    private String hmacHex(String text) {
+        return HexFormat.of().formatHex(Hmac.sign("HmacSHA256", key, text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The app's secret token; of a rotation list, the first (current) one answers the validation. */

@@ -109,8 +109,12 @@ class WebhookSourcesTest {
 
     @AfterAll
     static void stop() {
-        gateway.close();
-        receiver.close();
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (receiver != null) {
+            receiver.close();
+        }
     }
 
     static HttpResponse<String> github(String event, String delivery, String contentType, byte[] body,

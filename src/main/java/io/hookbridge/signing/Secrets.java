@@ -1,4 +1,4 @@
-package io.hookbridge.source;
+package io.hookbridge.signing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,10 +21,10 @@ import java.util.Set;
  */
 public record Secrets(String raw, List<byte[]> keys, String problem) {
 
-    static final Set<String> ENCODINGS = Set.of("text", "base64", "whsec");
+    public static final Set<String> ENCODINGS = Set.of("text", "base64", "whsec");
     private static final String WHSEC = "whsec_";
 
-    static Secrets parse(String raw, String encoding) {
+    public static Secrets parse(String raw, String encoding) {
         if (raw == null || raw.isBlank()) {
             throw new IllegalArgumentException("the secret must not be empty");
         }
@@ -55,23 +55,23 @@ public record Secrets(String raw, List<byte[]> keys, String problem) {
     }
 
     /** Refuses a malformed secret, saying what is wrong with it. */
-    void check() {
+    public void check() {
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
     }
 
     /** The key of the first secret listed: the current one, for providers that also need it to sign answers. */
-    byte[] primary() {
+    public byte[] primary() {
         return keys.get(0);
     }
 
     /** The values as text (for secrets compared as strings, such as tokens). */
-    List<String> texts() {
+    public List<String> texts() {
         return keys.stream().map(k -> new String(k, StandardCharsets.UTF_8)).toList();
     }
 
-    static String checkEncoding(String encoding) {
+    public static String checkEncoding(String encoding) {
         String e = encoding.toLowerCase(Locale.ROOT);
         if (!ENCODINGS.contains(e)) {
             throw new IllegalArgumentException("secretEncoding must be text, base64 or whsec");

@@ -1,0 +1,34 @@
+package io.hookbridge.signing;
+
+import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** HMAC, the one place sources, sinks and the {@code send} command compute it. */
+public final class Hmac {
+
+    private Hmac() {
+    }
+
+    /** The HMAC of the parts, in order, with {@code key}; {@code algorithm} is a {@link Mac} name, e.g. HmacSHA256. */
+    public static byte[] sign(String algorithm, byte[] key, byte[]... parts) {
+        try {
+            Mac mac = Mac.getInstance(algorithm);
+            mac.init(new SecretKeySpec(key, algorithm));
+            for (byte[] part : parts) {
+                mac.update(part);
+            }
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC " + algorithm + " is not available", e);
+        }
+    }
+
+    /** Refuses an algorithm this JVM has no {@link Mac} for, when a source or sink is configured. */
+    public static String requireAvailable(String algorithm) throws NoSuchAlgorithmException {
+        Mac.getInstance(algorithm);
+        return algorithm;
+    }
+}
