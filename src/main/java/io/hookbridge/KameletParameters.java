@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +21,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.LineNumberAware;
@@ -35,6 +35,15 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.AliasEvent;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.events.MappingEndEvent;
+import org.snakeyaml.engine.v2.events.MappingStartEvent;
+import org.snakeyaml.engine.v2.events.ScalarEvent;
+import org.snakeyaml.engine.v2.events.SequenceEndEvent;
+import org.snakeyaml.engine.v2.events.SequenceStartEvent;
 
 /**
  * Makes Kamelet parameters arrive exactly as written. Camel 4.14's YAML DSL turns a route's {@code parameters} into an
@@ -219,8 +228,7 @@ final class KameletParameters {
     /**
      * The Kamelets of the configured locations ({@code classpath:} folders and {@code file:} directories), each with
      * the parameter names it declares; where two locations have a Kamelet of one name, the first listed wins, as in
-     * Camel. Read from the files' text rather than parsed as YAML: hundreds of catalog Kamelets are on the classpath,
-     * and a start-up that parses them all takes a second longer.
+     * Camel. Hundreds of catalog Kamelets are on the classpath: each is read only up to its parameters.
      */
     static Map<String, List<String>> declaredParameters(CamelContext context) {
         Map<String, List<String>> kamelets = new TreeMap<>();
@@ -233,7 +241,7 @@ final class KameletParameters {
                         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
                             for (Path f : files) {
                                 kamelets.putIfAbsent(name(f.getFileName().toString()),
-                                        declaredParameters(Files.readAllLines(f)));
+                                        declaredParameters(Files.readString(f)));
                             }
                         }
                     }
@@ -276,7 +284,8 @@ final class KameletParameters {
                         if (e.getName().startsWith(folder + "/") && e.getName().endsWith(SUFFIX)
                                 && !kamelets.containsKey(name(e.getName()))) {
                             try (InputStream in = jar.getInputStream(e)) {
-                                kamelets.put(name(e.getName()), declaredParameters(lines(in)));
+                                kamelets.put(name(e.getName()), declaredParameters(new String(in.readAllBytes(),
+                                        StandardCharsets.UTF_8)));
                             }
                         }
                     }
@@ -286,49 +295,68 @@ final class KameletParameters {
                         "*" + SUFFIX)) {
                     for (Path f : files) {
                         kamelets.putIfAbsent(name(f.getFileName().toString()),
-                                declaredParameters(Files.readAllLines(f)));
+                                declaredParameters(Files.readString(f)));
                     }
                 }
             }
         }
     }
 
-    private static List<String> lines(InputStream in) throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-    }
-
-    /** The keys under {@code spec.definition.properties}, read by indentation. */
-    static List<String> declaredParameters(List<String> lines) {
+    /**
+     * The keys under {@code spec.definition.properties}, from YAML parse events (block or flow style alike), reading
+     * no further than that mapping: the rest of a Kamelet is never built into objects.
+     */
+    static List<String> declaredParameters(String yaml) {
         List<String> names = new ArrayList<>();
-        int definition = -1;
-        int properties = -1;
-        int key = -1;
-        for (String line : lines) {
-            String trimmed = line.trim();
-            if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-                continue;
-            }
-            int indent = line.length() - line.stripLeading().length();
-            if (properties >= 0) {
-                if (indent <= properties) {
-                    break;
+        Deque<Frame> stack = new ArrayDeque<>();
+        for (Event event : new Parse(YAML).parseString(yaml)) {
+            Frame top = stack.peek();
+            if (event instanceof MappingStartEvent || event instanceof SequenceStartEvent) {
+                stack.push(new Frame(event instanceof MappingStartEvent));
+            } else if (event instanceof MappingEndEvent || event instanceof SequenceEndEvent) {
+                if (isProperties(stack)) {
+                    break; // the parameters are all read
                 }
-                if (key < 0) {
-                    key = indent;
+                stack.pop();
+                valueRead(stack.peek());
+            } else if (event instanceof ScalarEvent scalar && top != null && top.mapping && top.key == null) {
+                top.key = scalar.getValue();
+                if (isProperties(stack)) {
+                    names.add(top.key);
                 }
-                Matcher m = KEY.matcher(trimmed);
-                if (indent == key && m.matches()) {
-                    names.add(m.group(1));
-                }
-            } else if (definition >= 0 && indent > definition && trimmed.equals("properties:")) {
-                properties = indent;
-            } else if (trimmed.equals("definition:")) {
-                definition = indent;
+            } else if (event instanceof ScalarEvent || event instanceof AliasEvent) {
+                valueRead(top);
             }
         }
         return names;
     }
 
+    /** A level of the document being read: a mapping (with the key whose value comes next) or a sequence. */
+    private static final class Frame {
+        final boolean mapping;
+        String key;
+
+        Frame(boolean mapping) {
+            this.mapping = mapping;
+        }
+    }
+
+    private static void valueRead(Frame frame) {
+        if (frame != null && frame.mapping) {
+            frame.key = null;
+        }
+    }
+
+    /** Whether the innermost level is the mapping of {@code spec.definition.properties}. */
+    private static boolean isProperties(Deque<Frame> stack) {
+        if (stack.size() != 4 || !stack.peek().mapping) {
+            return false;
+        }
+        Frame[] levels = stack.toArray(Frame[]::new); // innermost first
+        return "properties".equals(levels[1].key) && "definition".equals(levels[2].key) && "spec".equals(levels[3].key);
+    }
+
+    private static final LoadSettings YAML = LoadSettings.builder().build();
+
     private static final String SUFFIX = ".kamelet.yaml";
-    private static final Pattern KEY = Pattern.compile("\"?([A-Za-z0-9_.-]+)\"?\\s*:.*");
 }

@@ -1,7 +1,5 @@
 package io.hookbridge;
 
-import java.util.List;
-
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +9,7 @@ class KameletParametersTest {
 
     @Test
     void readsTheDeclaredParameterNamesOfAKamelet() {
-        List<String> lines = """
+        String lines = """
                 apiVersion: camel.apache.org/v1
                 kind: Kamelet
                 spec:
@@ -29,10 +27,18 @@ class KameletParametersTest {
                   template:
                     from:
                       uri: kamelet:source
-                """.lines().toList();
+                """;
 
         assertThat(KameletParameters.parameterNames(new DefaultCamelContext())).contains("secret", "webhookUrl",
                 "text", "authToken", "botToken", "clientState", "password", "url");
         assertThat(KameletParameters.declaredParameters(lines)).containsExactly("path", "secret", "text");
+        // the same Kamelet written in flow style: the same parameters
+        assertThat(KameletParameters.declaredParameters("""
+                {apiVersion: camel.apache.org/v1, kind: Kamelet, metadata: {name: x},
+                 spec: {definition: {title: x, required: [path], properties: {path: {title: Path, type: string},
+                   "secret": {title: Secret, format: password, properties: {nested: {}}}, text: {title: Text}}},
+                   template: {from: {uri: "kamelet:source"}}}}
+                """)).containsExactly("path", "secret", "text");
+        assertThat(KameletParameters.declaredParameters("spec: {template: {from: {uri: x}}}")).isEmpty();
     }
 }
