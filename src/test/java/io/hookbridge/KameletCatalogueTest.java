@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every shipped Kamelet is self-describing the way the Camel Kamelets catalogue is: its name is its file's, each
  * parameter has a title, a description and a type, the required ones exist, every {{placeholder}} of its template is a
- * parameter or one of its beans, and its dependencies (camel:NAME, the artifact camel-NAME) are on the class path.
+ * parameter or one of its beans, it has a support level, an icon, the catalogue version and its data types, and its
+ * dependencies are the Hookbridge artifact of this version and Camel modules (camel:NAME) on the class path.
  */
 class KameletCatalogueTest {
 
@@ -32,6 +33,14 @@ class KameletCatalogueTest {
         try (Stream<Path> files = Files.list(KAMELETS)) {
             return files.filter(f -> f.toString().endsWith(".kamelet.yaml")).sorted().toList().stream();
         }
+    }
+
+    /** The version in pom.xml, which the Kamelets name as their catalogue version and dependency. */
+    static String projectVersion() throws IOException {
+        Matcher m = Pattern.compile("<artifactId>hookbridge</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(Path.of("pom.xml")));
+        assertThat(m.find()).isTrue();
+        return m.group(1);
     }
 
     @ParameterizedTest
@@ -70,7 +79,21 @@ class KameletCatalogueTest {
         }
         assertThat(known).as("placeholders of the template").containsAll(used);
 
-        for (String dependency : (List<String>) spec.getOrDefault("dependencies", List.of())) {
+        Map<String, Object> annotations = (Map<String, Object>) metadata.get("annotations");
+        assertThat(annotations.get("camel.apache.org/kamelet.support.level")).isIn("Stable", "Preview", "Experimental");
+        assertThat(annotations.get("camel.apache.org/catalog.version")).isEqualTo(projectVersion());
+        assertThat((String) annotations.get("camel.apache.org/kamelet.icon")).startsWith("data:image/svg+xml;base64,");
+        String direction = "source".equals(((Map<String, Object>) metadata.get("labels"))
+                .get("camel.apache.org/kamelet.type")) ? "out" : "in";
+        assertThat((Map<String, Object>) spec.get("dataTypes")).as("what it hands on or takes").containsKey(direction);
+
+        List<String> dependencies = (List<String>) spec.getOrDefault("dependencies", List.of());
+        assertThat(dependencies).as("the Hookbridge artifact: its components, verifiers and templates")
+                .contains("mvn:io.hookbridge:hookbridge:" + projectVersion());
+        for (String dependency : dependencies) {
+            if (dependency.startsWith("mvn:")) {
+                continue;
+            }
             assertThat(dependency).startsWith("camel:");
             // camel:NAME is the artifact org.apache.camel:camel-NAME
             String artifact = "camel-" + dependency.substring("camel:".length());
