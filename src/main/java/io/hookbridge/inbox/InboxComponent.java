@@ -22,13 +22,14 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.Endpoint;
-import org.flywaydb.core.Flyway;
 import org.apache.camel.Route;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.support.DefaultComponent;
+import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * The store is a {@link DataSource}: the one set on the component, else the only DataSource bean in the registry,
  * else a pool built from {@code hookbridge.datasource.url} (default: an HSQLDB file database under {@code data/}).
  */
-@org.apache.camel.spi.annotations.Component("inbox")
+@Component("inbox")
 public class InboxComponent extends DefaultComponent {
 
     public static final String DEFAULT_URL = "jdbc:hsqldb:file:data/hookbridge";

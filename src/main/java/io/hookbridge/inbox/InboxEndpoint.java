@@ -14,8 +14,8 @@ import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
- * {@code inbox:NAME} — a durable publish/subscribe channel. Producing stores the event (synced to disk before the
- * producer returns); every route consuming the same name is a durable subscription with its own retries.
+ * A durable publish/subscribe channel. Producing stores the event (synced to disk before the producer returns);
+ * every route consuming the same name is a durable subscription with its own retries.
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "inbox", title = "Inbox", syntax = "inbox:name",
              category = { Category.MESSAGING }, headersClass = InboxHeaders.class)

@@ -3,10 +3,11 @@ package io.hookbridge.source;
 import java.util.Map;
 
 import org.apache.camel.Endpoint;
+import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 
 /** The {@code webhook-receiver} component: verified inbound webhooks over Camel's platform-http server. */
-@org.apache.camel.spi.annotations.Component("webhook-receiver")
+@Component("webhook-receiver")
 public class WebhookReceiverComponent extends DefaultComponent {
 
     @Override

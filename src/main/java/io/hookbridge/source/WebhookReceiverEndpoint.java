@@ -11,9 +11,9 @@ import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 
 /**
- * {@code webhook-receiver:/path} — receives webhooks on the gateway's HTTP server. The route sees the body as the exact bytes
- * received, only after the {@code verifier} accepted the request; the provider gets back the route's reply (for
- * {@code inbox:}, its receipt) or a short JSON error, never its own request headers.
+ * Receives webhooks on the gateway's HTTP server. The route sees the body as the exact bytes received, only after the
+ * verifier accepted the request; the provider gets back the route's reply (for an inbox, its receipt) or a short JSON
+ * error, never its own request headers.
  */
 @UriEndpoint(firstVersion = "0.1.0", scheme = "webhook-receiver", title = "Webhook receiver", syntax = "webhook-receiver:path",
              consumerOnly = true, category = { Category.HTTP })
