@@ -15,17 +15,17 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookbridge.inbox.DeliveryStatus;
 import io.hookbridge.inbox.InboxComponent;
 import io.hookbridge.inbox.InboxConsumer;
-import io.hookbridge.inbox.InboxHistory;
 import io.hookbridge.inbox.InboxHistory.DeliveryFilter;
 import io.hookbridge.inbox.InboxHistory.EventFilter;
 import io.hookbridge.inbox.InboxMetrics;
 import io.hookbridge.inbox.InboxStore;
-import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
+import org.apache.camel.health.HealthCheckHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,7 +130,7 @@ public class AdminApi {
         Map<?, ?> body = exchange.getMessage().getBody(Map.class);
         Map<?, ?> q = body == null ? Map.of() : body;
         DeliveryFilter filter = new DeliveryFilter(text(q, "subscription"),
-                status(text(q, "status") == null ? "dead" : text(q, "status")), text(q, "inbox"), text(q, "source"),
+                text(q, "status") == null ? DeliveryStatus.DEAD : status(text(q, "status")), text(q, "inbox"), text(q, "source"),
                 text(q, "type"), time("from", text(q, "from")), time("to", text(q, "to")), null, 0);
         int matched = inbox().getHistory().countDeliveries(filter);
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -177,7 +177,7 @@ public class AdminApi {
 
     public Map<String, Object> retryDead(@Header("id") String subscription) throws Exception {
         known(subscription);
-        int replayed = inbox().getStore().replayMatching(new DeliveryFilter(subscription, "dead", null, null, null,
+        int replayed = inbox().getStore().replayMatching(new DeliveryFilter(subscription, DeliveryStatus.DEAD, null, null, null,
                 null, null, null, 0), REPLAY_BATCH);
         inbox().wake();
         return Map.of("subscription", subscription, "replayed", replayed);
@@ -266,8 +266,8 @@ public class AdminApi {
         throw new IllegalArgumentException("limit must be a number from 1 to " + MAX_LIMIT);
     }
 
-    private static String status(String status) {
-        return InboxHistory.knownStatus(blank(status));
+    private static DeliveryStatus status(String status) {
+        return DeliveryStatus.parse(blank(status));
     }
 
     private static Long time(String name, String value) {

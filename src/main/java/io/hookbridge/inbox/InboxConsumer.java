@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
@@ -385,9 +386,10 @@ public class InboxConsumer extends DefaultConsumer {
 
     /** The trace id of a W3C {@code traceparent} ({@code 00-TRACEID-SPANID-FLAGS}), or null. */
     static String traceId(String traceparent) {
-        return traceparent != null && traceparent.matches("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
-                ? traceparent.substring(3, 35) : null;
+        return traceparent != null && TRACEPARENT.matcher(traceparent).matches() ? traceparent.substring(3, 35) : null;
     }
+
+    private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
     /** One attempt; {@code probe}: the try that ends a hold on a failing destination. */
     private void deliver(Delivery delivery, boolean probe) throws Exception {
@@ -457,12 +459,12 @@ public class InboxConsumer extends DefaultConsumer {
      */
     private void record(Delivery d, long started, long finished, AttemptResult result, long receivedAt, boolean probe) {
         int attempt = d.attempts() + 1;
-        String status = InboxStore.PENDING;
+        DeliveryStatus status = DeliveryStatus.PENDING;
         long next = finished;
         switch (result.verdict()) {
-            case DELIVERED -> status = InboxStore.DELIVERED;
-            case FILTERED -> status = InboxStore.FILTERED;
-            case DEAD -> status = InboxStore.DEAD;
+            case DELIVERED -> status = DeliveryStatus.DELIVERED;
+            case FILTERED -> status = DeliveryStatus.FILTERED;
+            case DEAD -> status = DeliveryStatus.DEAD;
             case PAUSE -> {
                 // kept pending, due as soon as the subscription is resumed
             }
@@ -470,7 +472,7 @@ public class InboxConsumer extends DefaultConsumer {
                 Duration delay = schedule.nextDelay(d.failuresInSchedule(), result.retryAfter(), maxRetryAfter,
                         ThreadLocalRandom.current().nextDouble()).orElse(null);
                 if (delay == null) {
-                    status = InboxStore.DEAD;
+                    status = DeliveryStatus.DEAD;
                 } else {
                     next = finished + delay.toMillis();
                 }
@@ -478,7 +480,7 @@ public class InboxConsumer extends DefaultConsumer {
         }
         // counted as it ends: a failure that exhausts the schedule is a dead delivery, not a retry
         endpoint.getComponent().getMetrics().attempt(subscription,
-                InboxStore.DEAD.equals(status) ? Verdict.DEAD : result.verdict(), finished - started,
+                status == DeliveryStatus.DEAD ? Verdict.DEAD : result.verdict(), finished - started,
                 finished - receivedAt);
         boolean wasHolding = backoff.isHolding();
         Duration hold = backoff.attempted(result.verdict(), probe);
@@ -492,7 +494,7 @@ public class InboxConsumer extends DefaultConsumer {
                         + "until it is resumed", subscription, result.error(), d.eventId());
             }
             default -> LOG.warn("Event {} to {}: attempt {} failed ({}), {}{}", d.eventId(), subscription, attempt,
-                    result.error(), InboxStore.DEAD.equals(status)
+                    result.error(), status == DeliveryStatus.DEAD
                             ? "delivery is dead" : "next attempt at " + Instant.ofEpochMilli(next),
                     hold == null ? "" : "; " + backoff.failuresInARow() + " attempts in a row failed: the "
                             + "subscription's deliveries wait " + hold.toMillis() + " ms before the next try");
@@ -503,7 +505,7 @@ public class InboxConsumer extends DefaultConsumer {
         if (failingTooLong(result.verdict(), started, finished)) {
             autoPause(result.error());
         }
-        boolean dead = InboxStore.DEAD.equals(status);
+        boolean dead = status == DeliveryStatus.DEAD;
         endpoint.getComponent().getStore().recordAttempt(d, started, finished - started, result, status, next)
                 .whenComplete((latest, failure) -> {
                     if (failure != null) {

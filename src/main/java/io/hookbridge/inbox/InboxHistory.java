@@ -50,12 +50,12 @@ public final class InboxHistory {
      * Which events to list; null fields do not filter. {@code idempotencyKey} is the provider's delivery id. Times are
      * epoch milliseconds.
      */
-    public record EventFilter(String inbox, String source, String type, String idempotencyKey, String status, Long from,
+    public record EventFilter(String inbox, String source, String type, String idempotencyKey, DeliveryStatus status, Long from,
             Long to, String before, int limit) {
     }
 
     /** Which deliveries to list or replay; null fields do not filter; {@code before} is a page cursor. */
-    public record DeliveryFilter(String subscription, String status, String inbox, String source, String type,
+    public record DeliveryFilter(String subscription, DeliveryStatus status, String inbox, String source, String type,
             Long from, Long to, String before, int limit) {
         /** An event's deliveries: one per subscription. */
         static final DeliveryFilter ALL = new DeliveryFilter(null, null, null, null, null, null, null, null, 10_000);
@@ -148,7 +148,7 @@ public final class InboxHistory {
     /** Deliveries, newest event first; {@code eventId} non-null lists one event's. */
     public List<Map<String, Object>> deliveries(DeliveryFilter f, String eventId) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT d.event_id, d.subscription, d.status, d.attempts, "
-                + "d.next_attempt_at, d.updated_at, d.last_error, " + PAUSED + " FROM hb_delivery d");
+                + "d.next_attempt_at, d.updated_at, d.last_error, " + PAUSED_SUBSCRIPTION + " FROM hb_delivery d");
         List<Object> args = new ArrayList<>();
         boolean joinEvent = f.inbox() != null || f.source() != null || f.type() != null;
         if (joinEvent) {
@@ -165,10 +165,11 @@ public final class InboxHistory {
             d.put("subscription", rs.getString(2));
             String status = rs.getString(3);
             int attempts = rs.getInt(4);
-            boolean pending = InboxStore.PENDING.equals(status);
-            d.put("status", pending && rs.getBoolean(8) ? "paused" : pending && attempts > 0 ? "retrying" : status);
+            boolean pending = DeliveryStatus.PENDING.value().equals(status);
+            d.put("status", pending && rs.getBoolean(8) ? DeliveryStatus.PAUSED.value()
+                    : pending && attempts > 0 ? DeliveryStatus.RETRYING.value() : status);
             d.put("attempts", attempts);
-            d.put("nextAttemptAt", InboxStore.PENDING.equals(status) ? Times.iso(rs.getLong(5)) : null);
+            d.put("nextAttemptAt", pending ? Times.iso(rs.getLong(5)) : null);
             d.put("updatedAt", Times.iso(rs.getLong(6)));
             d.put("lastError", rs.getString(7));
             return d;
@@ -257,7 +258,7 @@ public final class InboxHistory {
                         head.put("eventId", rs.getString(2));
                         head.put("status", rs.getString(3));
                         head.put("attempts", rs.getInt(4));
-                        head.put("nextAttemptAt", InboxStore.DEAD.equals(rs.getString(3)) ? null
+                        head.put("nextAttemptAt", DeliveryStatus.DEAD.value().equals(rs.getString(3)) ? null
                                 : Times.iso(rs.getLong(5)));
                         head.put("lastError", rs.getString(6));
                         head.put("waiting", 0);
@@ -310,31 +311,21 @@ public final class InboxHistory {
         return counts;
     }
 
-    /** The delivery states the filters know. */
-    public static final List<String> STATUSES = List.of("pending", "retrying", "paused", "delivered", "dead", "filtered");
-
-    /** The status, if the filters know it (null too); otherwise an IllegalArgumentException. */
-    public static String knownStatus(String status) {
-        if (status != null && !STATUSES.contains(status)) {
-            throw new IllegalArgumentException("status must be one of " + String.join(", ", STATUSES));
-        }
-        return status;
-    }
-
     /** Whether the delivery's subscription is paused. */
-    private static final String PAUSED = "EXISTS (SELECT 1 FROM hb_subscription s WHERE s.id = d.subscription "
+    private static final String PAUSED_SUBSCRIPTION = "EXISTS (SELECT 1 FROM hb_subscription s "
+            + "WHERE s.id = d.subscription "
             + "AND s.paused_at IS NOT NULL)";
 
     /**
      * pending (not finished: waiting, retrying or paused), retrying (pending after a failure), paused (pending on a
      * paused subscription), delivered, dead or filtered.
      */
-    static String statusCondition(String status, List<Object> args) {
+    static String statusCondition(DeliveryStatus status, List<Object> args) {
         return switch (status) {
-            case "retrying" -> "d.status = 'pending' AND d.attempts > 0 AND NOT " + PAUSED;
-            case "paused" -> "d.status = 'pending' AND " + PAUSED;
+            case RETRYING -> "d.status = 'pending' AND d.attempts > 0 AND NOT " + PAUSED_SUBSCRIPTION;
+            case PAUSED -> "d.status = 'pending' AND " + PAUSED_SUBSCRIPTION;
             default -> {
-                args.add(knownStatus(status));
+                args.add(status.value());
                 yield "d.status = ?";
             }
         };

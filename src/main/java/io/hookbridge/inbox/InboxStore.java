@@ -37,10 +37,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class InboxStore implements AutoCloseable {
 
-    static final String PENDING = "pending";
-    static final String DELIVERED = "delivered";
-    static final String DEAD = "dead";
-    static final String FILTERED = "filtered";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<LinkedHashMap<String, String>> HEADERS = new TypeReference<>() {
@@ -358,7 +354,7 @@ public final class InboxStore implements AutoCloseable {
             }
             PreparedStatement select = tx.prepare(SELECT_ORDERED);
             select.setString(1, subscription);
-            select.setString(2, blockOnDead ? DEAD : PENDING);
+            select.setString(2, (blockOnDead ? DeliveryStatus.DEAD : DeliveryStatus.PENDING).value());
             select.setInt(3, ORDERED_SCAN);
             Set<String> keysWaiting = new HashSet<>();
             try (ResultSet rs = select.executeQuery()) {
@@ -369,7 +365,7 @@ public final class InboxStore implements AutoCloseable {
                     }
                     long lease = rs.getLong(7);
                     boolean leased = !rs.wasNull() && lease >= now && !exclusive;
-                    if (PENDING.equals(rs.getString(5)) && rs.getLong(6) <= now && !leased
+                    if (DeliveryStatus.PENDING.value().equals(rs.getString(5)) && rs.getLong(6) <= now && !leased
                             && !held.contains(rs.getString(1))) {
                         due.add(new Delivery(rs.getString(1), subscription, rs.getInt(2), rs.getInt(3), null));
                     }
@@ -404,7 +400,7 @@ public final class InboxStore implements AutoCloseable {
     }
 
     /** One attempt's outcome, waiting to be written with the others of its commit. */
-    private record Outcome(Delivery delivery, long startedAt, long durationMs, AttemptResult result, String status,
+    private record Outcome(Delivery delivery, long startedAt, long durationMs, AttemptResult result, DeliveryStatus status,
             long nextAttemptAt) {
     }
 
@@ -420,7 +416,7 @@ public final class InboxStore implements AutoCloseable {
      * the bookkeeping writer with batched statements, however many workers finish at once.
      */
     public CompletableFuture<Boolean> recordAttempt(Delivery d, long startedAt, long durationMs, AttemptResult result,
-            String status, long nextAttemptAt) {
+            DeliveryStatus status, long nextAttemptAt) {
         return outcomes.add(new Outcome(d, startedAt, durationMs, result, status, nextAttemptAt));
     }
 
@@ -449,7 +445,7 @@ public final class InboxStore implements AutoCloseable {
         for (Outcome o : batch) {
             Delivery d = o.delivery();
             AttemptResult result = o.result();
-            update.setString(1, o.status());
+            update.setString(1, o.status().value());
             update.setInt(2, d.attempts() + 1);
             update.setLong(3, o.nextAttemptAt());
             update.setLong(4, o.startedAt() + o.durationMs());

@@ -20,6 +20,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookbridge.inbox.DeliveryStatus;
 import io.hookbridge.inbox.InboxHistory;
 import io.hookbridge.testing.Gateway;
 import io.hookbridge.testing.Http;
@@ -292,7 +293,7 @@ class AdminApiTest {
         partnerB.always(200);
 
         // batches of one: the event's two deliveries fall in two batches
-        int replayed = gateway.inbox().getStore().replayMatching(new InboxHistory.DeliveryFilter(null, "dead", null,
+        int replayed = gateway.inbox().getStore().replayMatching(new InboxHistory.DeliveryFilter(null, DeliveryStatus.DEAD, null,
                 null, null, null, null, null, 0), 1);
 
         assertThat(replayed).isEqualTo(2);
