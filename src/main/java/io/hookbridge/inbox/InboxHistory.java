@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -61,7 +62,11 @@ public final class InboxHistory {
         static final DeliveryFilter ALL = new DeliveryFilter(null, null, null, null, null, null, null, null, 10_000);
     }
 
-    /** Newest first, at most {@code limit}, older than the cursor {@code before} (an event id). */
+    /**
+     * Newest first, at most {@code limit}, older than the cursor {@code before} (an event id). Every page is read in
+     * index order and stops at its end, however many events the store holds: by the primary key, or by
+     * {@code (source, id)} when a source is named; a provider delivery id is looked up by its key in each inbox.
+     */
     public List<Map<String, Object>> events(EventFilter f) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + EVENT_COLUMNS + ", OCTET_LENGTH(e.body) FROM hb_event e "
                 + "WHERE 1 = 1");
@@ -69,15 +74,22 @@ public final class InboxHistory {
         where(sql, args, "e.inbox = ?", f.inbox());
         where(sql, args, "e.source = ?", f.source());
         where(sql, args, "e.event_type = ?", f.type());
-        where(sql, args, "e.id IN (SELECT k.event_id FROM hb_idempotency k WHERE k.idempotency_key = ?)",
-                f.idempotencyKey());
+        if (f.idempotencyKey() != null) {
+            List<String> ids = eventIdsOfKey(f.inbox(), f.idempotencyKey());
+            if (ids.isEmpty()) {
+                return List.of();
+            }
+            sql.append(" AND e.id IN (").append(String.join(", ", Collections.nCopies(ids.size(), "?"))).append(")");
+            args.addAll(ids);
+        }
         timeRange(sql, args, "e.id", f.from(), f.to());
         where(sql, args, "e.id < ?", f.before());
         if (f.status() != null) {
             sql.append(" AND EXISTS (SELECT 1 FROM hb_delivery d WHERE d.event_id = e.id AND ")
-                    .append(statusCondition(f.status(), args)).append(")");
+                    .append(statusCondition(f.status(), args, "d.status")).append(")");
         }
-        sql.append(" ORDER BY e.id DESC LIMIT ?");
+        // with the source fixed, (source, id) is the order of its index: read backwards, not sorted
+        sql.append(f.source() != null ? " ORDER BY e.source DESC, e.id DESC LIMIT ?" : " ORDER BY e.id DESC LIMIT ?");
         args.add(f.limit());
         List<Map<String, Object>> events = query(sql.toString(), args, rs -> {
             Map<String, Object> e = eventSummary(rs);
@@ -88,6 +100,18 @@ public final class InboxHistory {
             e.put("deliveries", statusCounts((String) e.get("id")));
         }
         return events;
+    }
+
+    /** The events with a provider delivery id: a primary key lookup in each inbox the store knows (or the one named). */
+    private List<String> eventIdsOfKey(String inbox, String key) throws SQLException {
+        List<String> inboxes = inbox != null ? List.of(inbox)
+                : query("SELECT DISTINCT inbox FROM hb_subscription", List.of(), rs -> rs.getString(1));
+        List<String> ids = new ArrayList<>();
+        for (String name : inboxes) {
+            ids.addAll(query("SELECT event_id FROM hb_idempotency WHERE inbox = ? AND idempotency_key = ?",
+                    List.of(name, key), rs -> rs.getString(1)));
+        }
+        return ids;
     }
 
     /** What a list of events and an event's detail both show, read by {@link #eventSummary}. */
@@ -156,8 +180,8 @@ public final class InboxHistory {
         }
         sql.append(" WHERE 1 = 1");
         where(sql, args, "d.event_id = ?", eventId);
-        deliveryFilter(sql, args, f);
-        sql.append(" ORDER BY d.event_id DESC, d.subscription LIMIT ?");
+        deliveryFilter(sql, args, f, true);
+        sql.append(eventId != null ? " ORDER BY d.subscription LIMIT ?" : " ORDER BY d.event_id DESC, d.subscription DESC LIMIT ?");
         args.add(f.limit());
         return query(sql.toString(), args, rs -> {
             Map<String, Object> d = new LinkedHashMap<>();
@@ -184,13 +208,19 @@ public final class InboxHistory {
             sql.append(" JOIN hb_event e ON e.id = d.event_id");
         }
         sql.append(" WHERE 1 = 1");
-        deliveryFilter(sql, args, f);
+        deliveryFilter(sql, args, f, false);
         return query(sql.toString(), args, rs -> rs.getInt(1)).get(0);
     }
 
-    /** The WHERE conditions of a delivery filter, for listing, counting and bulk replay alike. */
-    static void deliveryFilter(StringBuilder sql, List<Object> args, DeliveryFilter f) {
-        where(sql, args, "d.subscription = ?", f.subscription());
+    /**
+     * The WHERE conditions of a delivery filter, for listing, counting and bulk replay alike. {@code newestFirst}: a
+     * page of the list, read along the primary key and stopped at its end; the subscription and status are then
+     * compared as values, since were an index on them used, the database would read and sort every delivery they match
+     * first (seconds and the heap, at a million).
+     */
+    static void deliveryFilter(StringBuilder sql, List<Object> args, DeliveryFilter f, boolean newestFirst) {
+        String subscription = newestFirst ? "CONCAT(d.subscription, '')" : "d.subscription";
+        where(sql, args, subscription + " = ?", f.subscription());
         where(sql, args, "e.inbox = ?", f.inbox());
         where(sql, args, "e.source = ?", f.source());
         where(sql, args, "e.event_type = ?", f.type());
@@ -200,13 +230,13 @@ public final class InboxHistory {
         if (dot < 0) {
             where(sql, args, "d.event_id < ?", f.before());
         } else {
-            sql.append(" AND (d.event_id < ? OR d.event_id = ? AND d.subscription > ?)");
+            sql.append(" AND (d.event_id < ? OR d.event_id = ? AND d.subscription < ?)");
             args.add(f.before().substring(0, dot));
             args.add(f.before().substring(0, dot));
             args.add(f.before().substring(dot + 1));
         }
         if (f.status() != null) {
-            sql.append(" AND ").append(statusCondition(f.status(), args));
+            sql.append(" AND ").append(statusCondition(f.status(), args, newestFirst ? "CONCAT(d.status, '')" : "d.status"));
         }
     }
 
@@ -320,13 +350,13 @@ public final class InboxHistory {
      * pending (not finished: waiting, retrying or paused), retrying (pending after a failure), paused (pending on a
      * paused subscription), delivered, dead or filtered.
      */
-    static String statusCondition(DeliveryStatus status, List<Object> args) {
+    static String statusCondition(DeliveryStatus status, List<Object> args, String column) {
         return switch (status) {
-            case RETRYING -> "d.status = 'pending' AND d.attempts > 0 AND NOT " + PAUSED_SUBSCRIPTION;
-            case PAUSED -> "d.status = 'pending' AND " + PAUSED_SUBSCRIPTION;
+            case RETRYING -> column + " = 'pending' AND d.attempts > 0 AND NOT " + PAUSED_SUBSCRIPTION;
+            case PAUSED -> column + " = 'pending' AND " + PAUSED_SUBSCRIPTION;
             default -> {
                 args.add(status.value());
-                yield "d.status = ?";
+                yield column + " = ?";
             }
         };
     }

@@ -544,8 +544,8 @@ public final class InboxStore implements AutoCloseable {
             }
             sql.append(" WHERE 1 = 1");
             List<Object> args = new ArrayList<>();
-            InboxHistory.deliveryFilter(sql, args, page);
-            sql.append(" ORDER BY d.event_id DESC, d.subscription LIMIT ?");
+            InboxHistory.deliveryFilter(sql, args, page, true);
+            sql.append(" ORDER BY d.event_id DESC, d.subscription DESC LIMIT ?");
             args.add(batch);
             List<String[]> keys = bookkeeping.submit(tx -> {
                 // everything the job uses is made inside it: it may run twice (after a batch rollback)
