@@ -3,6 +3,7 @@ package io.hookbridge;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ class CrashRecoveryIT {
                                 uri: kamelet:webhook-sink
                                 parameters:
                                   url: "{{flaky.url}}"
-                    """.formatted(String.join(",", java.util.Collections.nCopies(100, "500ms"))));
+                    """.formatted(String.join(",", Collections.nCopies(100, "500ms"))));
             String partnerSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
             Files.writeString(work.resolve("application.properties"), String.join("\n",
                     "github.secret = " + SECRET,

@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
@@ -11,6 +12,7 @@ import io.hookbridge.testing.Gateway;
 import io.hookbridge.testing.Http;
 import io.hookbridge.testing.Receiver;
 import io.hookbridge.testing.Signatures;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,11 +72,11 @@ class GithubToPartnersTest {
         assertThat(a.bodyText()).isEqualTo("{\"ref\":\"refs/heads/main\"}");
         // what a Standard Webhooks receiver checks: v1,base64(HMAC-SHA256(key, id.timestamp.body))
         String signed = a.header("webhook-id") + "." + a.header("webhook-timestamp") + "." + a.bodyText();
-        byte[] key = java.util.Base64.getDecoder().decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
-        assertThat(a.header("webhook-signature")).isEqualTo("v1," + java.util.Base64.getEncoder().encodeToString(
+        byte[] key = Base64.getDecoder().decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        assertThat(a.header("webhook-signature")).isEqualTo("v1," + Base64.getEncoder().encodeToString(
                 Signatures.hmacSha256(key, signed.getBytes(StandardCharsets.UTF_8))));
         assertThat(Long.parseLong(a.header("webhook-timestamp"))).isCloseTo(System.currentTimeMillis() / 1000,
-                org.assertj.core.data.Offset.offset(30L));
+                Offset.offset(30L));
         assertThat(a.headers()).doesNotContainKeys("x-github-event", "x-github-delivery", "x-hub-signature-256");
         // the route's in-memory redeliveries re-ran the whole sink inside one durable attempt
         String id = Http.eventId(response);

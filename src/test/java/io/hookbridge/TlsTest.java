@@ -1,5 +1,6 @@
 package io.hookbridge;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,7 +60,7 @@ class TlsTest {
             assertThat(gateway.inbox().getStore().countEvents("github")).isEqualTo(1);
 
             assertThatThrownBy(() -> gateway.post("/webhooks/github", body, Map.of("Content-Type", "application/json")))
-                    .as("plain HTTP on the TLS port").isInstanceOf(java.io.IOException.class);
+                    .as("plain HTTP on the TLS port").isInstanceOf(IOException.class);
         }
     }
 

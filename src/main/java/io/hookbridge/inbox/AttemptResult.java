@@ -2,6 +2,7 @@ package io.hookbridge.inbox;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.util.ObjectHelper;
@@ -54,7 +55,7 @@ public record AttemptResult(Verdict verdict, Integer status, Duration retryAfter
     private static String headerIgnoringCase(HttpOperationFailedException http, String name) {
         return http.getResponseHeaders().entrySet().stream()
                 .filter(e -> e.getKey().equalsIgnoreCase(name))
-                .map(java.util.Map.Entry::getValue)
+                .map(Map.Entry::getValue)
                 .findFirst().orElse(null);
     }
 

@@ -7,6 +7,7 @@ import org.apache.camel.Consumer;
 import org.apache.camel.MultipleConsumersSupport;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.Route;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriEndpoint;
 import org.apache.camel.spi.UriParam;
@@ -122,7 +123,7 @@ public class InboxEndpoint extends DefaultEndpoint implements MultipleConsumersS
     }
 
     /** The subscription a route consuming an inbox stands for: its subscription option, else its route id. */
-    static String subscriptionName(org.apache.camel.Route route) {
+    static String subscriptionName(Route route) {
         InboxEndpoint e = (InboxEndpoint) route.getEndpoint();
         if (e.getSubscription() != null) {
             return e.getSubscription();

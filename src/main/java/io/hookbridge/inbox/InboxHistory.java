@@ -11,10 +11,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -155,7 +156,7 @@ public final class InboxHistory {
             e.put("body", text);
         } else {
             e.put("bodyPreviewBase64", Base64.getEncoder().encodeToString(
-                    java.util.Arrays.copyOf(body, Math.min(body.length, PREVIEW))));
+                    Arrays.copyOf(body, Math.min(body.length, PREVIEW))));
             e.put("bodyTruncated", body.length > PREVIEW);
         }
     }

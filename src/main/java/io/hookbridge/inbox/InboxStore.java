@@ -1,8 +1,6 @@
 package io.hookbridge.inbox;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,14 +11,16 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
@@ -561,7 +561,7 @@ public final class InboxStore implements AutoCloseable {
                 }
                 replay(tx, found);
                 return found;
-            }).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }).get(60, TimeUnit.SECONDS);
             total += keys.size();
             if (keys.size() < batch) {
                 return total;
@@ -601,7 +601,7 @@ public final class InboxStore implements AutoCloseable {
             args.add(source);
         } else if (!otherSources.isEmpty()) {
             sql.append(" AND (e.source IS NULL OR e.source NOT IN (")
-                    .append(String.join(", ", java.util.Collections.nCopies(otherSources.size(), "?"))).append("))");
+                    .append(String.join(", ", Collections.nCopies(otherSources.size(), "?"))).append("))");
             args.addAll(otherSources);
         }
         sql.append(" AND NOT EXISTS (SELECT 1 FROM hb_delivery d WHERE d.event_id = e.id AND (d.status = 'pending' "

@@ -1,6 +1,8 @@
 package io.hookbridge.inbox;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 
 import com.jayway.jsonpath.InvalidPathException;
 import com.jayway.jsonpath.JsonPath;
@@ -44,7 +46,7 @@ record Ordering(JsonPath keyPath, boolean blockOnDead) {
         } catch (RuntimeException notThere) {
             return null; // not JSON, or no such field: not ordered
         }
-        if (value == null || value instanceof java.util.Map || value instanceof java.util.List) {
+        if (value == null || value instanceof Map || value instanceof List) {
             return null;
         }
         return InboxProducer.idempotencyKey(value.toString()); // a long one hashed, as delivery ids are

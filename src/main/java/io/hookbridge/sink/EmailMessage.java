@@ -4,10 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import io.hookbridge.inbox.PermanentDeliveryException;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
-
-import io.hookbridge.inbox.PermanentDeliveryException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;

@@ -1,9 +1,8 @@
 package io.hookbridge.sink;
 
+import io.hookbridge.inbox.PermanentDeliveryException;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.SendFailedException;
-
-import io.hookbridge.inbox.PermanentDeliveryException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.util.ObjectHelper;

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -176,7 +177,7 @@ public class WebhookRequest extends ServiceSupport implements Processor, CamelCo
     /** POST (default), PUT or PATCH. */
     public void setMethod(String method) {
         this.method = method == null || method.isBlank() ? HttpMethods.POST
-                : HttpMethods.valueOf(method.trim().toUpperCase(java.util.Locale.ROOT));
+                : HttpMethods.valueOf(method.trim().toUpperCase(Locale.ROOT));
     }
 
     /** HTTP Basic authentication: the user name (with {@link #setPassword}). */

@@ -3,10 +3,13 @@ package io.hookbridge.inbox;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -81,13 +84,13 @@ class GroupCommitTest {
         for (CompletableFuture<Integer> job : jobs) {
             assertThat(job.get(5, TimeUnit.SECONDS)).isEqualTo(1);
         }
-        assertThatThrownBy(() -> duplicate.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(java.sql.SQLException.class);
+        assertThatThrownBy(() -> duplicate.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(SQLException.class);
         assertThat(rows()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
     }
 
     @Test
     void itemsQueuedDuringACommitAreWrittenByOneJobAndABadItemFailsAlone() throws Exception {
-        List<List<Integer>> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<List<Integer>> writes = new CopyOnWriteArrayList<>();
         BatchedWrites<Integer, Integer> batched = new BatchedWrites<>(writer.urgent(), 500, (tx, ids) -> {
             writes.add(ids);
             PreparedStatement ps = tx.prepare("INSERT INTO t (id) VALUES (?)");
@@ -95,7 +98,7 @@ class GroupCommitTest {
                 ps.setInt(1, id);
                 ps.addBatch();
             }
-            return java.util.Arrays.stream(ps.executeBatch()).boxed().toList();
+            return Arrays.stream(ps.executeBatch()).boxed().toList();
         });
         CountDownLatch hold = new CountDownLatch(1);
         writer.urgent().submit(tx -> { // the writer is busy while items queue up
@@ -116,7 +119,7 @@ class GroupCommitTest {
         for (CompletableFuture<Integer> item : items) {
             assertThat(item.get(5, TimeUnit.SECONDS)).isEqualTo(1);
         }
-        assertThatThrownBy(() -> duplicate.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(java.sql.SQLException.class);
+        assertThatThrownBy(() -> duplicate.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(SQLException.class);
         assertThat(rows()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
         // one job for all eleven (rolled back, and tried again alone by the writer), then each item alone
         assertThat(writes.get(0)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 5);
@@ -126,7 +129,7 @@ class GroupCommitTest {
     @Test
     void urgentWorkDoesNotWaitBehindBackgroundWork() throws Exception {
         CountDownLatch hold = new CountDownLatch(1);
-        List<String> done = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> done = new CopyOnWriteArrayList<>();
         CompletableFuture<Object> blocker = writer.background().submit(tx -> {
             try {
                 hold.await(5, TimeUnit.SECONDS); // the writer is busy while more work queues up

@@ -1,8 +1,11 @@
 package io.hookbridge.inbox;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,12 +14,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookbridge.testing.Attempts;
 import io.hookbridge.testing.FaultyDestination;
 import io.hookbridge.testing.LogLines;
 import io.hookbridge.testing.MutableClock;
 import io.hookbridge.testing.Receiver;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
@@ -100,8 +104,8 @@ class InboxDeliveryTest extends InboxTestSupport {
             starts.add(store().attempts(id, "limited").get(0).startedAt());
         }
         // one start every 100 ms: 25 take at least 2.4 s; a start that comes late may bring the next one closer
-        assertThat(java.util.Collections.max(starts) - java.util.Collections.min(starts)).isGreaterThanOrEqualTo(2350);
-        assertThat(io.hookbridge.testing.Attempts.mostInAnyWindow(starts, 1000)).isLessThanOrEqualTo(11);
+        assertThat(Collections.max(starts) - Collections.min(starts)).isGreaterThanOrEqualTo(2350);
+        assertThat(Attempts.mostInAnyWindow(starts, 1000)).isLessThanOrEqualTo(11);
     }
 
     @Test
@@ -551,7 +555,7 @@ class InboxDeliveryTest extends InboxTestSupport {
     @Test
     void aDestinationRefusingConnectionsDoesNotDelayTheOthersAndIsHeldUntilItIsBack() throws Exception {
         int closedPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort(); // nothing listens there once it is closed: connections are refused at once
         }
         Receiver healthy = receiver();
@@ -587,7 +591,7 @@ class InboxDeliveryTest extends InboxTestSupport {
 
         String id = send("{}");
         await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(state(id, "a").status()));
-        assertThat(store().replay(id, null).get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(store().replay(id, null).get(10, TimeUnit.SECONDS)).isEqualTo(1);
         context.getComponent("inbox", InboxComponent.class).wake();
         await().atMost(Duration.ofSeconds(10)).until(() -> state(id, "a").attempts() == 3
                 && "delivered".equals(state(id, "a").status()));

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookbridge.testing.Attempts;
 import io.hookbridge.testing.Gateway;
 import io.hookbridge.testing.Http;
 import io.hookbridge.testing.Postgres;
@@ -181,8 +183,8 @@ class SharedStoreTest {
         }
         assertThat(instances).as("both instances delivered").hasSize(2);
         // 10/s for both together: 30 attempts take at least 2.9 s, where each instance alone would allow 20/s
-        assertThat(java.util.Collections.max(starts) - java.util.Collections.min(starts)).isGreaterThanOrEqualTo(2850);
-        assertThat(io.hookbridge.testing.Attempts.mostInAnyWindow(starts, 1000)).isLessThanOrEqualTo(11);
+        assertThat(Collections.max(starts) - Collections.min(starts)).isGreaterThanOrEqualTo(2850);
+        assertThat(Attempts.mostInAnyWindow(starts, 1000)).isLessThanOrEqualTo(11);
         Thread.sleep(300);
         assertThat(limited.requests()).hasSize(30);
     }

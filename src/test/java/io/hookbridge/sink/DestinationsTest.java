@@ -14,9 +14,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
-import jakarta.mail.Multipart;
-import jakarta.mail.internet.MimeMessage;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
@@ -27,6 +24,8 @@ import io.hookbridge.testing.Gateway;
 import io.hookbridge.testing.Http;
 import io.hookbridge.testing.Receiver;
 import io.hookbridge.testing.Signatures;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

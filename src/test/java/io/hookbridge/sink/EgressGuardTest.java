@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 
 import io.hookbridge.inbox.PermanentDeliveryException;
 import org.apache.hc.client5.http.DnsResolver;
@@ -46,7 +47,7 @@ class EgressGuardTest {
 
     /** A name server that answers each lookup with the next of its answers. */
     static DnsResolver answers(String... addresses) {
-        Deque<String> next = new ArrayDeque<>(java.util.List.of(addresses));
+        Deque<String> next = new ArrayDeque<>(List.of(addresses));
         return new DnsResolver() {
             @Override
             public InetAddress[] resolve(String host) throws UnknownHostException {

@@ -4,6 +4,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
@@ -25,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 class SecretRotationTest {
 
     static final String OLD = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    static final String NEW = "whsec_" + java.util.Base64.getEncoder().encodeToString(
+    static final String NEW = "whsec_" + Base64.getEncoder().encodeToString(
             "a brand new signing key, 32 b.".getBytes(StandardCharsets.UTF_8));
 
     @TempDir
@@ -76,7 +77,7 @@ class SecretRotationTest {
     }
 
     static String signature(String whsec, String signed) {
-        return Signatures.base64(Signatures.hmacSha256(java.util.Base64.getDecoder().decode(whsec.substring(6)),
+        return Signatures.base64(Signatures.hmacSha256(Base64.getDecoder().decode(whsec.substring(6)),
                 signed.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,5 +1,8 @@
 package io.hookbridge.source;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,8 +44,8 @@ class CredentialVerifierTest {
         CredentialVerifier v = new CredentialVerifier();
         v.setHeader("X-Key");
         v.setSecret("k3y");
-        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(
-                new org.apache.camel.impl.DefaultCamelContext());
+        Exchange exchange = new DefaultExchange(
+                new DefaultCamelContext());
         exchange.getMessage().setHeader("X-Key", "k3y");
         exchange.getMessage().setHeader("X-Other", "kept");
 

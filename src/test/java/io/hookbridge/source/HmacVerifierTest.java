@@ -1,6 +1,8 @@
 package io.hookbridge.source;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 
 import io.hookbridge.testing.Signatures;
@@ -79,7 +81,7 @@ class HmacVerifierTest {
     @Test
     void acceptsTheStandardWebhooksVectorAmongSeveralSignatures() throws Exception {
         verify(standardWebhooks(SW_SECRET), SW_BODY, SW_HEADERS, 1614265330);
-        Map<String, String> several = new java.util.HashMap<>(SW_HEADERS);
+        Map<String, String> several = new HashMap<>(SW_HEADERS);
         several.put("webhook-signature", "v1,Zm9v v1a,bm90 " + SW_HEADERS.get("webhook-signature"));
         verify(standardWebhooks(SW_SECRET), SW_BODY, several, 1614265330);
     }
@@ -90,7 +92,7 @@ class HmacVerifierTest {
                 .hasMessage("timestamp outside the 300 s tolerance");
         assertThatThrownBy(() -> verify(standardWebhooks(SW_SECRET), SW_BODY, SW_HEADERS, 1614265330 - 301))
                 .hasMessage("timestamp outside the 300 s tolerance");
-        Map<String, String> otherId = new java.util.HashMap<>(SW_HEADERS);
+        Map<String, String> otherId = new HashMap<>(SW_HEADERS);
         otherId.put("webhook-id", "msg_other");
         assertThatThrownBy(() -> verify(standardWebhooks(SW_SECRET), SW_BODY, otherId, 1614265330))
                 .hasMessage("invalid signature");
@@ -122,7 +124,7 @@ class HmacVerifierTest {
         v.setTimestampPattern("t=(\\d+)");
         v.setSignedContent("{timestamp}.{body}");
         String body = "{\"id\":\"evt_1\"}";
-        String sig = java.util.HexFormat.of().formatHex(Signatures.hmacSha256("whsec_test".getBytes(StandardCharsets.UTF_8),
+        String sig = HexFormat.of().formatHex(Signatures.hmacSha256("whsec_test".getBytes(StandardCharsets.UTF_8),
                 ("1700000000." + body).getBytes(StandardCharsets.UTF_8)));
 
         verify(v, body, Map.of("Stripe-Signature", "t=1700000000,v1=" + "0".repeat(64) + ",v1=" + sig + ",v0=abc"),
@@ -141,7 +143,7 @@ class HmacVerifierTest {
         v.setSignatureJsonPath("$.signature.signature");
         v.setTimestampJsonPath("$.signature.timestamp");
         v.setSignedContent("{timestamp}{json:$.signature.token}");
-        String sig = java.util.HexFormat.of().formatHex(Signatures.hmacSha256("key-1".getBytes(StandardCharsets.UTF_8),
+        String sig = HexFormat.of().formatHex(Signatures.hmacSha256("key-1".getBytes(StandardCharsets.UTF_8),
                 "1700000000tok3n".getBytes(StandardCharsets.UTF_8)));
         String body = "{\"signature\":{\"timestamp\":\"1700000000\",\"token\":\"tok3n\",\"signature\":\"%s\"}}";
 
@@ -160,7 +162,7 @@ class HmacVerifierTest {
         ms.setTimestampHeader("X-Time");
         ms.setTimestampUnit("milliseconds");
         ms.setSignedContent("{body}{timestamp}");
-        String msSig = java.util.HexFormat.of().formatHex(Signatures.hmacSha256("key-1".getBytes(StandardCharsets.UTF_8),
+        String msSig = HexFormat.of().formatHex(Signatures.hmacSha256("key-1".getBytes(StandardCharsets.UTF_8),
                 "{}1700000000123".getBytes(StandardCharsets.UTF_8)));
         verify(ms, "{}", Map.of("X-Sig", msSig, "X-Time", "1700000000123"), 1700000200);
         assertThatThrownBy(() -> verify(ms, "{}", Map.of("X-Sig", msSig, "X-Time", "1700000000123"), 1700000301))

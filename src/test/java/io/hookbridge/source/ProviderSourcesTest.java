@@ -1,6 +1,7 @@
 package io.hookbridge.source;
 
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,13 +12,16 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import io.hookbridge.testing.Gateway;
@@ -165,7 +169,7 @@ class ProviderSourcesTest {
                     Long.toString(t), "X-Signature-Ed25519", hex(sign("Ed25519", keys("Ed25519", s), t + text(b))))),
                     true));
 
-    static final Map<String, KeyPair> KEY_PAIRS = new java.util.concurrent.ConcurrentHashMap<>();
+    static final Map<String, KeyPair> KEY_PAIRS = new ConcurrentHashMap<>();
 
     /** The provider's key pair that stands for a "secret" of the matrix (current, old, wrong), made once. */
     static KeyPair keys(String algorithm, String secret) {
@@ -189,7 +193,7 @@ class ProviderSourcesTest {
     /** The raw 32 bytes of an Ed25519 public key (the end of its DER form), as Discord and Svix hand them out. */
     static byte[] rawEd25519(String secret) {
         byte[] spki = keys("Ed25519", secret).getPublic().getEncoded();
-        return java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+        return Arrays.copyOfRange(spki, spki.length - 32, spki.length);
     }
 
     static Stream<Provider> providers() {
@@ -663,11 +667,11 @@ class ProviderSourcesTest {
     }
 
     static String sortedForm(String form) {
-        Map<String, String> params = new java.util.TreeMap<>();
+        Map<String, String> params = new TreeMap<>();
         for (String pair : form.split("&")) {
             String[] kv = pair.split("=", 2);
-            params.put(java.net.URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
-                    kv.length > 1 ? java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+            params.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                    kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
         }
         StringBuilder out = new StringBuilder();
         params.forEach((k, v) -> out.append(k).append(v));

@@ -1,14 +1,19 @@
 package io.hookbridge.source;
 
+import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.AlgorithmParameters;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPrivateKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
@@ -128,11 +133,11 @@ class PublicKeyVerifierTest {
                 + "tlB3VWPVIpXeQCTCtTw5WUm/RJIl7q3bUMU+jqzctrBHApNV4RI62E7Lfg==\n-----END PUBLIC KEY-----";
         byte[] sec1 = Base64.getDecoder().decode("MHcCAQEEIHKKYAizQd7RU7j4/Z+OlV5O9xgll15VXNTgAOYYvSBwoAoGCCqGSM49"
                 + "AwEHoUQDQgAEmnMGmPY1QYU72N6wCmFqnDyixrWftlB3VWPVIpXeQCTCtTw5WUm/RJIl7q3bUMU+jqzctrBHApNV4RI62E7Lfg==");
-        java.security.AlgorithmParameters parameters = java.security.AlgorithmParameters.getInstance("EC");
+        AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
         parameters.init(new ECGenParameterSpec("secp256r1"));
-        PrivateKey privateKey = java.security.KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.ECPrivateKeySpec(
-                new java.math.BigInteger(1, Arrays.copyOfRange(sec1, 7, 39)),
-                parameters.getParameterSpec(java.security.spec.ECParameterSpec.class)));
+        PrivateKey privateKey = KeyFactory.getInstance("EC").generatePrivate(new ECPrivateKeySpec(
+                new BigInteger(1, Arrays.copyOfRange(sec1, 7, 39)),
+                parameters.getParameterSpec(ECParameterSpec.class)));
         String payload = "[{\"email\":\"hello@world.com\",\"event\":\"dropped\",\"reason\":\"Bounced Address\","
                 + "\"sg_event_id\":\"ZHJvcC0xMDk5NDkxOS1MUnpYbF9OSFN0T0doUTRrb2ZTbV9BLTA\",\"sg_message_id\":"
                 + "\"LRzXl_NHStOGhQ4kofSm_A.filterdrecv-p3mdw1-756b745b58-kmzbl-18-5F5FC76C-9.0\",\"smtp-id\":"

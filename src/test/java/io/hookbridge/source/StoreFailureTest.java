@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.hookbridge.testing.Gateway;
-import io.hookbridge.testing.RouteFiles;
 import io.hookbridge.testing.Http;
 import io.hookbridge.testing.Receiver;
+import io.hookbridge.testing.RouteFiles;
 import io.hookbridge.testing.Signatures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

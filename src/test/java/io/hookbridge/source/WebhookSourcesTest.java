@@ -1,5 +1,8 @@
 package io.hookbridge.source;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -9,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -188,7 +193,7 @@ class WebhookSourcesTest {
     void overlongProviderValuesAreStoredNotRefused() throws Exception {
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
         String delivery = "d".repeat(500);
-        Map<String, String> headers = new java.util.HashMap<>(Signatures.githubHeaders(GITHUB_SECRET, "e".repeat(400),
+        Map<String, String> headers = new HashMap<>(Signatures.githubHeaders(GITHUB_SECRET, "e".repeat(400),
                 delivery, body));
         headers.put("Content-Type", "application/json; note=" + "x".repeat(1000));
 
@@ -266,12 +271,12 @@ class WebhookSourcesTest {
 
     @Test
     void aBodyThatDoesNotArriveInTimeGets408() throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
             socket.setSoTimeout(5000);
             socket.getOutputStream().write(("POST /hooks/slow HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 100\r\n\r\n{\"a\":").getBytes(StandardCharsets.UTF_8));
             socket.getOutputStream().flush();
-            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
             assertThat(status).isEqualTo("HTTP/1.1 408 Request Timeout");
         }
@@ -280,10 +285,10 @@ class WebhookSourcesTest {
 
     @Test
     void sendersThatTrickleTheirBodiesDoNotHoldUpOthers() throws Exception {
-        List<java.net.Socket> slow = new java.util.ArrayList<>();
+        List<Socket> slow = new ArrayList<>();
         try {
             for (int i = 0; i < 40; i++) { // twice the worker threads
-                java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port());
+                Socket socket = new Socket("127.0.0.1", gateway.port());
                 socket.getOutputStream().write(("POST /hooks/github HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
                         + "\r\nContent-Length: 1000\r\n\r\n{\"a\":").getBytes(StandardCharsets.UTF_8));
                 socket.getOutputStream().flush();
@@ -295,7 +300,7 @@ class WebhookSourcesTest {
             assertThat(response.statusCode()).isEqualTo(202);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
         } finally {
-            for (java.net.Socket socket : slow) {
+            for (Socket socket : slow) {
                 socket.close();
             }
         }
@@ -303,7 +308,7 @@ class WebhookSourcesTest {
 
     @Test
     void aChunkedBodyOverTheLimitIsCutOffWith413() throws Exception {
-        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
             socket.setSoTimeout(5000);
             var out = socket.getOutputStream();
             out.write("POST /hooks/github HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -313,7 +318,7 @@ class WebhookSourcesTest {
                 out.write((Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n").getBytes(StandardCharsets.UTF_8));
             }
             out.flush();
-            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(),
                     StandardCharsets.UTF_8)).readLine();
             assertThat(status).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
         }
@@ -333,7 +338,7 @@ class WebhookSourcesTest {
     }
 
     static HttpResponse<String> shop(byte[] body, Map<String, String> extra) throws Exception {
-        Map<String, String> headers = new java.util.HashMap<>(extra);
+        Map<String, String> headers = new HashMap<>(extra);
         headers.put("Content-Type", "application/json");
         headers.put("X-Shopify-Hmac-Sha256", Base64.getEncoder().encodeToString(
                 Signatures.hmacSha256(SHOP_SECRET.getBytes(StandardCharsets.UTF_8), body)));

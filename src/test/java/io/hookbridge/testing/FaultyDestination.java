@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,7 +47,7 @@ public final class FaultyDestination implements AutoCloseable {
                     s.connect(server.getLocalSocketAddress(), 200);
                 }
                 throw new IllegalStateException("the accept queue does not fill up on this system");
-            } catch (java.net.SocketTimeoutException full) {
+            } catch (SocketTimeoutException full) {
                 // as intended
             }
         } else {

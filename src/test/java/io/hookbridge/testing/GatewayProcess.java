@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** The packaged gateway ({@code java -jar target/hookbridge.jar}) as a child process in a working directory. */
 public final class GatewayProcess implements AutoCloseable {
@@ -66,8 +67,8 @@ public final class GatewayProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(java.util.concurrent.TimeUnit.SECONDS.toMillis(20),
-                    java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(TimeUnit.SECONDS.toMillis(20),
+                    TimeUnit.MILLISECONDS)) {
                 kill();
             }
         }

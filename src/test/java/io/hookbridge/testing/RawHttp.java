@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -69,7 +70,7 @@ public final class RawHttp {
                     break;
                 }
             }
-        } catch (SocketTimeoutException | java.net.SocketException endOfAnswer) {
+        } catch (SocketTimeoutException | SocketException endOfAnswer) {
             // what came is the answer
         }
         String text = bytes.toString(StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package io.hookbridge.testing;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -36,7 +37,7 @@ public final class Signatures {
     }
 
     public static String base64(byte[] bytes) {
-        return java.util.Base64.getEncoder().encodeToString(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
     }
 
     /** The headers Stripe sends: Stripe-Signature t=..,v1=.. over "t.body". */
@@ -53,7 +54,7 @@ public final class Signatures {
 
     /** The headers a Standard Webhooks sender sends: v1,base64(HMAC-SHA256(key, "id.timestamp.body")). */
     public static Map<String, String> standardHeaders(String whsecSecret, String id, long timestamp, byte[] body) {
-        byte[] key = java.util.Base64.getDecoder().decode(whsecSecret.substring("whsec_".length()));
+        byte[] key = Base64.getDecoder().decode(whsecSecret.substring("whsec_".length()));
         String signed = id + "." + timestamp + "." + new String(body, StandardCharsets.UTF_8);
         return Map.of("Content-Type", "application/json", "webhook-id", id, "webhook-timestamp",
                 Long.toString(timestamp), "webhook-signature",
