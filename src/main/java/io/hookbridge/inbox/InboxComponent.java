@@ -1,26 +1,17 @@
 package io.hookbridge.inbox;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Route;
 import org.apache.camel.health.HealthCheckHelper;
@@ -29,7 +20,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.support.DefaultComponent;
-import org.flywaydb.core.Flyway;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +33,7 @@ import org.slf4j.LoggerFactory;
 @Component("inbox")
 public class InboxComponent extends DefaultComponent {
 
-    public static final String DEFAULT_URL = "jdbc:hsqldb:file:data/hookbridge";
-
     private static final Logger LOG = LoggerFactory.getLogger(InboxComponent.class);
-    private static final String HSQLDB_FILE = "jdbc:hsqldb:file:";
 
     @Metadata(description = "The database; by default the only DataSource bean, else one built from hookbridge.datasource.*",
               autowired = true)
@@ -59,9 +47,21 @@ public class InboxComponent extends DefaultComponent {
                                                 + "a test sets its own, to let an hour pass in a moment")
     private Clock clock = Clock.systemUTC();
 
-    private HikariDataSource ownPool;
-    private FileChannel lockChannel;
-    private FileLock lock;
+    private InboxDatabase database;
+    /** The routes consuming each inbox, found when first needed. */
+    private final Map<String, List<Route>> subscriberRoutes = new ConcurrentHashMap<>();
+    /** Forgets the routes of every inbox when routes come or go (reload, removal, templates). */
+    private final LifecycleStrategySupport routesChanged = new LifecycleStrategySupport() {
+        @Override
+        public void onRoutesAdd(Collection<Route> routes) {
+            subscriberRoutes.clear();
+        }
+
+        @Override
+        public void onRoutesRemove(Collection<Route> routes) {
+            subscriberRoutes.clear();
+        }
+    };
     private InboxStore store;
     private InboxHistory history;
     private InboxMetrics metrics;
@@ -83,42 +83,16 @@ public class InboxComponent extends DefaultComponent {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        boolean exclusive = false;
-        if (dataSource == null) {
-            dataSource = CamelContextHelper.findSingleByType(getCamelContext(), DataSource.class);
-        }
-        if (dataSource == null) {
-            String url = property("hookbridge.datasource.url", DEFAULT_URL);
-            exclusive = url.startsWith(HSQLDB_FILE);
-            if (exclusive) {
-                url = lockHsqldbFile(url);
-            }
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(url);
-            config.setUsername(property("hookbridge.datasource.username", exclusive ? "SA" : null));
-            config.setPassword(property("hookbridge.datasource.password", exclusive ? "" : null));
-            config.setMaximumPoolSize(Integer.parseInt(property("hookbridge.datasource.maximum-pool-size", "8")));
-            config.setPoolName("hookbridge-inbox");
-            ownPool = new HikariDataSource(config);
-            dataSource = ownPool;
-            LOG.info("Inbox store: {}", withoutCredentials(url));
-        }
-        Dialect dialect;
-        try (Connection c = dataSource.getConnection()) {
-            dialect = Dialect.of(c);
-        }
-        if (dialect == Dialect.HSQLDB) {
-            tuneHsqldb();
-        }
-        // the schema is created and upgraded by versioned migrations: in standard SQL in common/, else one folder per
-        // database vendor; several instances starting at once on one PostgreSQL are serialised by Flyway's own lock
-        Flyway.configure(getClass().getClassLoader()).dataSource(dataSource)
-                .locations("classpath:db/migration/common", "classpath:db/migration/" + dialect.migrations)
-                .table("hb_schema_history")
-                .load().migrate();
+        subscriberRoutes.clear();
+        getCamelContext().addLifecycleStrategy(routesChanged);
+        database = InboxDatabase.open(dataSource != null ? dataSource
+                : CamelContextHelper.findSingleByType(getCamelContext(), DataSource.class),
+                getCamelContext().getPropertiesComponent());
+        dataSource = database.dataSource();
+        boolean exclusive = database.exclusive();
         metrics = InboxMetrics.of(getCamelContext());
         String instance = property("hookbridge.instance-id", ManagementFactory.getRuntimeMXBean().getName());
-        store = new InboxStore(dataSource, dialect, exclusive, instance, metrics, clock);
+        store = new InboxStore(dataSource, database.dialect(), exclusive, instance, metrics, clock);
         long backlogThreshold = Long.parseLong(property("hookbridge.health.backlog-threshold", "10000"));
         // the figures count at least one delivery past the threshold, so that the health check sees it crossed
         int countLimit = (int) Math.max(backlogThreshold + 1,
@@ -161,69 +135,14 @@ public class InboxComponent extends DefaultComponent {
             store.close();
             store = null;
         }
-        if (ownPool != null) {
-            if (lock != null) {
-                // a clean shutdown checkpoints, so the next start does not replay the log
-                try (Connection c = ownPool.getConnection(); Statement s = c.createStatement()) {
-                    s.execute("SHUTDOWN");
-                } catch (SQLException e) {
-                    LOG.warn("HSQLDB shutdown failed: {}", e.getMessage());
-                }
-            }
-            ownPool.close();
-            ownPool = null;
-            dataSource = null;
+        if (database != null) {
+            database.close();
+            // a DataSource the component was not given is made again at the next start
+            dataSource = database.ownsDataSource() ? null : dataSource;
+            database = null;
         }
-        if (lock != null) {
-            lock.release();
-            lockChannel.close();
-            lock = null;
-        }
+        getCamelContext().getLifecycleStrategies().remove(routesChanged);
         super.doStop();
-    }
-
-    /** A JDBC URL fit for a log: no parameters (they may hold a password) and no user:password@. */
-    static String withoutCredentials(String url) {
-        return url.replaceAll("[;?].*", "").replaceAll("//[^/@]*@", "//");
-    }
-
-    /**
-     * HSQLDB's own lock file is a heartbeat that blocks a restart for seconds after a crash; an OS file lock is
-     * released by the kernel the moment the process dies, and still keeps a second process out.
-     */
-    private String lockHsqldbFile(String url) throws IOException {
-        String path = url.substring(HSQLDB_FILE.length()).replaceAll(";.*", "");
-        Path lockFile = Path.of(path + ".oslock").toAbsolutePath();
-        Files.createDirectories(lockFile.getParent());
-        lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        lock = lockChannel.tryLock();
-        if (lock == null) {
-            lockChannel.close();
-            throw new IllegalStateException("The database " + path + " is in use by another process");
-        }
-        return url + (url.contains("hsqldb.lock_file") ? "" : ";hsqldb.lock_file=false")
-                + (url.contains("hsqldb.default_table_type") ? "" : ";hsqldb.default_table_type=cached")
-                + (url.contains("hsqldb.tx") ? "" : ";hsqldb.tx=mvcc")
-                // space of purged rows is reused per table, and a checkpoint (which makes it reusable) comes every
-                // 10 MB of log: with HSQLDB's defaults the data file grew by the size of every event ever received
-                + (url.contains("hsqldb.files_space") ? "" : ";hsqldb.files_space=true")
-                + (url.contains("hsqldb.log_size") ? "" : ";hsqldb.log_size=10")
-                // rows held in memory (index nodes live in the rows): the default 50,000 rows / 10 MB made every
-                // insert past a few seconds of load walk its indexes through rows read back from disk; this much
-                // (at most 32 MB of row data) keeps the writer's cost flat as the tables grow (26-29 us of CPU per
-                // event over 160,000 events, where it was 44-77 us and rising)
-                + (url.contains("hsqldb.cache_rows") ? "" : ";hsqldb.cache_rows=200000")
-                + (url.contains("hsqldb.cache_size") ? "" : ";hsqldb.cache_size=32000")
-                // read and write the data file rather than map it: mapped, its pages count in the process's memory
-                // (80 MB of a 190 MB RSS target in the benchmark) for no measurable speed
-                + (url.contains("hsqldb.nio_data_file") ? "" : ";hsqldb.nio_data_file=false");
-    }
-
-    /** A 2xx means synced to disk: HSQLDB must not delay its log writes (its default is 500 ms). */
-    private void tuneHsqldb() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("SET FILES WRITE DELAY FALSE");
-        }
     }
 
     private String property(String key, String defaultValue) {
@@ -240,17 +159,27 @@ public class InboxComponent extends DefaultComponent {
 
     /**
      * The subscriptions of an inbox: every route of this context consuming it, started or not (a stopped route still
-     * gets its deliveries; they wait for it in the database).
+     * gets its deliveries; they wait for it in the database). The routes are looked up once per inbox and again after
+     * routes are added or removed, not on every event.
      */
     List<Subscriber> subscribers(String inbox) {
         List<Subscriber> list = new ArrayList<>();
-        for (Route route : getCamelContext().getRoutes()) {
-            if (route.getEndpoint() instanceof InboxEndpoint e && e.getComponent() == this && e.getName().equals(inbox)) {
-                list.add(new Subscriber(InboxEndpoint.subscriptionName(route),
-                        route.getConsumer() instanceof InboxConsumer c ? c : null, e.ordering()));
-            }
+        for (Route route : subscriberRoutes.computeIfAbsent(inbox, this::routesConsuming)) {
+            InboxEndpoint e = (InboxEndpoint) route.getEndpoint();
+            list.add(new Subscriber(InboxEndpoint.subscriptionName(route),
+                    route.getConsumer() instanceof InboxConsumer c ? c : null, e.ordering()));
         }
         return list;
+    }
+
+    private List<Route> routesConsuming(String inbox) {
+        List<Route> routes = new ArrayList<>();
+        for (Route route : getCamelContext().getRoutes()) {
+            if (route.getEndpoint() instanceof InboxEndpoint e && e.getComponent() == this && e.getName().equals(inbox)) {
+                routes.add(route);
+            }
+        }
+        return List.copyOf(routes);
     }
 
     /**

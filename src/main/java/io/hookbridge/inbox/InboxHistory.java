@@ -52,8 +52,8 @@ public final class InboxHistory {
      * Which events to list; null fields do not filter. {@code idempotencyKey} is the provider's delivery id. Times are
      * epoch milliseconds.
      */
-    public record EventFilter(String inbox, String source, String type, String idempotencyKey, DeliveryStatus status, Long from,
-            Long to, String before, int limit) {
+    public record EventFilter(String inbox, String source, String type, String idempotencyKey, DeliveryStatus status,
+            Long from, Long to, String before, int limit) {
     }
 
     /** Which deliveries to list or replay; null fields do not filter; {@code before} is a page cursor. */
@@ -103,7 +103,7 @@ public final class InboxHistory {
         return events;
     }
 
-    /** The events with a provider delivery id: a primary key lookup in each inbox the store knows (or the one named). */
+    /** The events with a provider delivery id: a primary key lookup in each inbox the store knows, or the one named. */
     private List<String> eventIdsOfKey(String inbox, String key) throws SQLException {
         List<String> inboxes = inbox != null ? List.of(inbox)
                 : query("SELECT DISTINCT inbox FROM hb_subscription", List.of(), rs -> rs.getString(1));
@@ -182,7 +182,8 @@ public final class InboxHistory {
         sql.append(" WHERE 1 = 1");
         where(sql, args, "d.event_id = ?", eventId);
         deliveryFilter(sql, args, f, true);
-        sql.append(eventId != null ? " ORDER BY d.subscription LIMIT ?" : " ORDER BY d.event_id DESC, d.subscription DESC LIMIT ?");
+        sql.append(eventId != null ? " ORDER BY d.subscription LIMIT ?"
+                : " ORDER BY d.event_id DESC, d.subscription DESC LIMIT ?");
         args.add(f.limit());
         return query(sql.toString(), args, rs -> {
             Map<String, Object> d = new LinkedHashMap<>();
@@ -237,7 +238,8 @@ public final class InboxHistory {
             args.add(f.before().substring(dot + 1));
         }
         if (f.status() != null) {
-            sql.append(" AND ").append(statusCondition(f.status(), args, newestFirst ? "CONCAT(d.status, '')" : "d.status"));
+            String status = newestFirst ? "CONCAT(d.status, '')" : "d.status";
+            sql.append(" AND ").append(statusCondition(f.status(), args, status));
         }
     }
 
