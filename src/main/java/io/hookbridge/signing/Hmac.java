@@ -2,6 +2,8 @@ package io.hookbridge.signing;
 
 import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.Map;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -9,13 +11,23 @@ import javax.crypto.spec.SecretKeySpec;
 /** HMAC, the one place sources, sinks and the {@code send} command compute it. */
 public final class Hmac {
 
+    /**
+     * A thread's Mac per algorithm, initialised anew with each key: looking a Mac up among the security providers cost
+     * more than computing the HMAC of a webhook.
+     */
+    private static final ThreadLocal<Map<String, Mac>> MACS = ThreadLocal.withInitial(HashMap::new);
+
     private Hmac() {
     }
 
     /** The HMAC of the parts, in order, with {@code key}; {@code algorithm} is a {@link Mac} name, e.g. HmacSHA256. */
     public static byte[] sign(String algorithm, byte[] key, byte[]... parts) {
         try {
-            Mac mac = Mac.getInstance(algorithm);
+            Mac mac = MACS.get().get(algorithm);
+            if (mac == null) {
+                mac = Mac.getInstance(algorithm);
+                MACS.get().put(algorithm, mac);
+            }
             mac.init(new SecretKeySpec(key, algorithm));
             for (byte[] part : parts) {
                 mac.update(part);

