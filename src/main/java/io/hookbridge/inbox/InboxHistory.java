@@ -324,10 +324,13 @@ public final class InboxHistory {
         return figures;
     }
 
+    /** The due first of a subscription's pending deliveries, read in the due index's order (see SELECT_DUE). */
+    static final String PENDING_FIGURES = "SELECT COUNT(*), SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), "
+            + "MIN(event_id) FROM (SELECT attempts, event_id FROM hb_delivery WHERE subscription = ? "
+            + "AND status = 'pending' ORDER BY subscription, status, next_attempt_at LIMIT ?) p";
+
     private Figures figures(String subscription) throws SQLException {
-        Figures pending = query("SELECT COUNT(*), SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), MIN(event_id) "
-                + "FROM (SELECT attempts, event_id FROM hb_delivery WHERE subscription = ? AND status = 'pending' "
-                + "ORDER BY next_attempt_at LIMIT ?) p", List.of(subscription, countLimit),
+        Figures pending = query(PENDING_FIGURES, List.of(subscription, countLimit),
                 rs -> new Figures(rs.getLong(1), rs.getLong(2), 0,
                         rs.getString(3) == null ? null : EventIds.time(rs.getString(3)))).get(0);
         long dead = query("SELECT COUNT(*) FROM (SELECT 1 FROM hb_delivery WHERE subscription = ? AND status = 'dead' "

@@ -106,9 +106,14 @@ public final class InboxStore implements AutoCloseable {
             + "content_type, headers, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_DELIVERY = "INSERT INTO hb_delivery (event_id, subscription, status, attempts, "
             + "next_attempt_at, lease_until, updated_at, ordering_key) VALUES (?, ?, 'pending', 0, ?, ?, ?, ?)";
-    private static final String SELECT_DUE = "SELECT event_id, attempts, schedule_offset FROM hb_delivery "
+    /**
+     * Ordered by all the columns of the due index, not only by time: HSQLDB reads rows in index order and stops at the
+     * limit only then; ordered by time alone it read and sorted the subscription's whole backlog on every claim (75-360
+     * ms a claim at 90,000 pending, on the writer that ingest waits for).
+     */
+    static final String SELECT_DUE = "SELECT event_id, attempts, schedule_offset FROM hb_delivery "
             + "WHERE subscription = ? AND status = 'pending' AND next_attempt_at <= ? "
-            + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_attempt_at LIMIT ?";
+            + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY subscription, status, next_attempt_at LIMIT ?";
     private static final String LEASE = "UPDATE hb_delivery SET lease_until = ? WHERE event_id = ? AND subscription = ?";
     /**
      * Before an attempt is recorded: the one it replaces as the delivery's latest joins the log (if the row still is

@@ -2,8 +2,10 @@ package io.hookbridge.inbox;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.hookbridge.testing.Gateway;
@@ -42,6 +44,31 @@ class HsqldbFileStoreTest {
                     .containsEntry("hsqldb.tx", "MVCC")
                     .containsEntry("hsqldb.cache_file_scale", "256")
                     .containsEntry("hsqldb.files_space", "16");
+        }
+    }
+
+    /**
+     * A subscription's claims and backlog figures read its due deliveries in index order and stop at their limit;
+     * ordered by time alone, HSQLDB read and sorted the whole backlog on every claim (a drain after a burst crawled).
+     */
+    @Test
+    void claimsAndBacklogFiguresReadTheDueIndexInOrder() throws Exception {
+        assumeFalse(Postgres.selected(), "HSQLDB's query plans");
+        String routes = RouteFiles.write(dir.resolve("routes.yaml"),
+                RouteFiles.githubIn("/webhooks/github", "secret", "github"));
+        try (Gateway gateway = Gateway.start(dir, routes, Map.of());
+                Connection c = gateway.inbox().getDataSource().getConnection()) {
+            for (String sql : List.of(InboxStore.SELECT_DUE, InboxHistory.PENDING_FIGURES)) {
+                StringBuilder plan = new StringBuilder();
+                try (PreparedStatement explain = c.prepareStatement("EXPLAIN PLAN FOR " + sql);
+                        ResultSet rs = explain.executeQuery()) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1)).append('\n');
+                    }
+                }
+                assertThat(plan.toString()).as(sql).contains("index=HB_DELIVERY_DUE")
+                        .containsPattern("order by=\\[[^\\]]*uses index");
+            }
         }
     }
 }
