@@ -279,9 +279,9 @@ public final class InboxHistory {
      */
     public List<Map<String, Object>> heldKeys(String subscription) throws SQLException {
         Map<String, Map<String, Object>> heads = new LinkedHashMap<>();
-        query("SELECT ordering_key, event_id, status, attempts, next_attempt_at, last_error FROM hb_delivery "
-                + "WHERE subscription = ? AND status IN ('pending', 'dead') AND ordering_key IS NOT NULL "
-                + "ORDER BY event_id LIMIT ?", List.of(subscription, InboxStore.ORDERED_SCAN), rs -> {
+        query(InboxStore.oldestWaiting("ordering_key, event_id, status, attempts, next_attempt_at, last_error",
+                " AND ordering_key IS NOT NULL", true), List.of(subscription, subscription, InboxStore.ORDERED_SCAN),
+                rs -> {
                     Map<String, Object> head = heads.get(rs.getString(1));
                     if (head != null) {
                         head.merge("waiting", 1, (a, b) -> (Integer) a + (Integer) b);

@@ -333,9 +333,21 @@ public final class InboxStore implements AutoCloseable {
         lease.executeBatch();
     }
 
-    private static final String SELECT_ORDERED = "SELECT event_id, attempts, schedule_offset, ordering_key, status, "
-            + "next_attempt_at, lease_until FROM hb_delivery WHERE subscription = ? AND status IN ('pending', ?) "
-            + "ORDER BY event_id LIMIT ?";
+    private static final String ORDERED_COLUMNS = "event_id, attempts, schedule_offset, ordering_key, status, "
+            + "next_attempt_at, lease_until";
+
+    /**
+     * A subscription's oldest waiting deliveries in the order received: its pending ones, and its dead ones too if
+     * {@code withDead}; {@code condition} narrows them further. Parameters: the subscription (twice with dead ones),
+     * then the limit. Each status is read as a range of the due index: with {@code status IN (...)} HSQLDB walked the
+     * subscription's whole history on every claim (50 ms to a second with 90,000 delivered).
+     */
+    static String oldestWaiting(String columns, String condition, boolean withDead) {
+        String from = " FROM hb_delivery WHERE subscription = ? AND status = ";
+        String pending = "SELECT " + columns + from + "'pending'" + condition;
+        String dead = "SELECT " + columns + from + "'dead'" + condition;
+        return (withDead ? pending + " UNION ALL " + dead : pending) + " ORDER BY event_id LIMIT ?";
+    }
     /**
      * How many of an ordered subscription's waiting deliveries a claim looks at, oldest first: a key whose oldest
      * delivery lies beyond waits until those before it are through (each claim reads that many rows).
@@ -357,10 +369,13 @@ public final class InboxStore implements AutoCloseable {
                 lock.setString(1, subscription);
                 lock.execute();
             }
-            PreparedStatement select = tx.prepare(SELECT_ORDERED);
-            select.setString(1, subscription);
-            select.setString(2, (blockOnDead ? DeliveryStatus.DEAD : DeliveryStatus.PENDING).value());
-            select.setInt(3, ORDERED_SCAN);
+            PreparedStatement select = tx.prepare(oldestWaiting(ORDERED_COLUMNS, "", blockOnDead));
+            int p = 1;
+            select.setString(p++, subscription);
+            if (blockOnDead) {
+                select.setString(p++, subscription);
+            }
+            select.setInt(p, ORDERED_SCAN);
             Set<String> keysWaiting = new HashSet<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next() && due.size() < limit) {
