@@ -348,6 +348,7 @@ public final class InboxStore implements AutoCloseable {
         String dead = "SELECT " + columns + from + "'dead'" + condition;
         return (withDead ? pending + " UNION ALL " + dead : pending) + " ORDER BY event_id LIMIT ?";
     }
+
     /**
      * How many of an ordered subscription's waiting deliveries a claim looks at, oldest first: a key whose oldest
      * delivery lies beyond waits until those before it are through (each claim reads that many rows).

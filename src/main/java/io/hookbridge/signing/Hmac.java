@@ -23,10 +23,11 @@ public final class Hmac {
     /** The HMAC of the parts, in order, with {@code key}; {@code algorithm} is a {@link Mac} name, e.g. HmacSHA256. */
     public static byte[] sign(String algorithm, byte[] key, byte[]... parts) {
         try {
-            Mac mac = MACS.get().get(algorithm);
+            Map<String, Mac> macs = MACS.get();
+            Mac mac = macs.get(algorithm);
             if (mac == null) {
                 mac = Mac.getInstance(algorithm);
-                MACS.get().put(algorithm, mac);
+                macs.put(algorithm, mac);
             }
             mac.init(new SecretKeySpec(key, algorithm));
             for (byte[] part : parts) {
