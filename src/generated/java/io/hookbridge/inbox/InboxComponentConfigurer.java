@@ -28,6 +28,8 @@ public class InboxComponentConfigurer extends PropertyConfigurerSupport implemen
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "clock": target.setClock(property(camelContext, java.time.Clock.class, value)); return true;
+        case "commitinterval":
+        case "commitInterval": target.setCommitInterval(property(camelContext, long.class, value)); return true;
         case "datasource":
         case "dataSource": target.setDataSource(property(camelContext, javax.sql.DataSource.class, value)); return true;
         case "lazystartproducer":
@@ -51,6 +53,8 @@ public class InboxComponentConfigurer extends PropertyConfigurerSupport implemen
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "clock": return java.time.Clock.class;
+        case "commitinterval":
+        case "commitInterval": return long.class;
         case "datasource":
         case "dataSource": return javax.sql.DataSource.class;
         case "lazystartproducer":
@@ -70,6 +74,8 @@ public class InboxComponentConfigurer extends PropertyConfigurerSupport implemen
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "clock": return target.getClock();
+        case "commitinterval":
+        case "commitInterval": return target.getCommitInterval();
         case "datasource":
         case "dataSource": return target.getDataSource();
         case "lazystartproducer":

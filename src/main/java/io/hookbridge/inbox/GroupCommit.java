@@ -3,6 +3,7 @@ package io.hookbridge.inbox;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -118,12 +119,20 @@ final class GroupCommit implements AutoCloseable {
     private final Lane urgent;
     private final Lane background;
     private final Thread thread;
+    private final long minCommitIntervalNanos;
     private volatile boolean running = true;
     private Transaction tx;
+    private long lastCommitEnd;
 
-    /** {@code name} names the writer thread ({@code hookbridge-inbox-NAME}). */
-    GroupCommit(String name, DataSource dataSource, int maxBatch, int maxQueued, Observer observer) {
+    /**
+     * {@code name} names the writer thread ({@code hookbridge-inbox-NAME}); {@code minCommitInterval}: the least time
+     * from one commit to the next (see {@link #awaitCommitInterval}).
+     */
+    GroupCommit(String name, DataSource dataSource, int maxBatch, int maxQueued, Duration minCommitInterval,
+            Observer observer) {
         this.dataSource = dataSource;
+        this.minCommitIntervalNanos = minCommitInterval.toNanos();
+        this.lastCommitEnd = System.nanoTime() - minCommitIntervalNanos; // (nanoTime may be any number)
         this.observer = observer;
         this.maxBatch = maxBatch;
         this.urgent = new Lane(maxQueued);
@@ -167,6 +176,7 @@ final class GroupCommit implements AutoCloseable {
                     LockSupport.parkNanos(this, IDLE_NANOS); // a submit unparks it
                     continue;
                 }
+                awaitCommitInterval();
                 if (!runInOneTransaction(batch)) {
                     for (Job<?> job : batch) {
                         runInOneTransaction(List.of(job));
@@ -180,6 +190,18 @@ final class GroupCommit implements AutoCloseable {
         failQueued();
     }
 
+    /**
+     * Lets at least {@code minCommitInterval} pass since the previous commit ended: what arrives meanwhile joins the
+     * jobs already queued (a BatchedWrites job takes its items when it runs), so that under load each disk sync
+     * serves more requests. A commit after a quiet moment starts at once.
+     */
+    private void awaitCommitInterval() {
+        for (long left = lastCommitEnd + minCommitIntervalNanos - System.nanoTime(); left > 0 && running;
+                left = lastCommitEnd + minCommitIntervalNanos - System.nanoTime()) {
+            LockSupport.parkNanos(this, left); // a submit may unpark it early: it waits out the rest
+        }
+    }
+
     /** Runs the jobs in one transaction; false if it failed with more than one job (the caller then splits). */
     private boolean runInOneTransaction(List<Job<?>> jobs) {
         Object[] results = new Object[jobs.size()];
@@ -190,7 +212,8 @@ final class GroupCommit implements AutoCloseable {
                 results[i] = jobs.get(i).work().run(t);
             }
             t.connection().commit();
-            committed(System.nanoTime() - started, jobs.size());
+            lastCommitEnd = System.nanoTime();
+            committed(lastCommitEnd - started, jobs.size());
         } catch (Throwable e) {
             // whatever failed (SQL, a bug, out of memory), nothing of this batch may be committed by a later one
             rollback();

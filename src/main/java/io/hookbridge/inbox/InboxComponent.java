@@ -2,6 +2,7 @@ package io.hookbridge.inbox;
 
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -42,6 +43,12 @@ public class InboxComponent extends DefaultComponent {
     @Metadata(defaultValue = "300000",
               description = "Milliseconds a claimed delivery stays reserved for the instance working on it")
     private long leaseTime = 300_000;
+
+    @Metadata(defaultValue = "2", label = "advanced",
+              description = "Milliseconds from one commit to the next, at least: under load, what arrives meanwhile "
+                            + "shares the next disk sync (each costs the CPU of several webhooks); a webhook after a "
+                            + "quiet moment is committed at once. 0 commits as soon as anything waits")
+    private long commitInterval = 2;
 
     @Metadata(label = "advanced", description = "The time every delivery decision is taken by; the system clock unless "
                                                 + "a test sets its own, to let an hour pass in a moment")
@@ -92,7 +99,8 @@ public class InboxComponent extends DefaultComponent {
         boolean exclusive = database.exclusive();
         metrics = InboxMetrics.of(getCamelContext());
         String instance = property("hookbridge.instance-id", ManagementFactory.getRuntimeMXBean().getName());
-        store = new InboxStore(dataSource, database.dialect(), exclusive, instance, metrics, clock);
+        store = new InboxStore(dataSource, database.dialect(), exclusive, instance, Duration.ofMillis(commitInterval),
+                metrics, clock);
         long backlogThreshold = Long.parseLong(property("hookbridge.health.backlog-threshold", "10000"));
         // the figures count at least one delivery past the threshold, so that the health check sees it crossed
         int countLimit = (int) Math.max(backlogThreshold + 1,
@@ -274,6 +282,14 @@ public class InboxComponent extends DefaultComponent {
 
     public void setDataSource(DataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    public long getCommitInterval() {
+        return commitInterval;
+    }
+
+    public void setCommitInterval(long commitInterval) {
+        this.commitInterval = commitInterval;
     }
 
     public long getLeaseTime() {

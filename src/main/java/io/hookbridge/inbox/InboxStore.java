@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -67,22 +68,25 @@ public final class InboxStore implements AutoCloseable {
 
     /**
      * {@code instance} names this process in the attempt log (several may share a PostgreSQL store); {@code exclusive}
-     * says that no other process uses the database.
+     * says that no other process uses the database; {@code commitInterval}, the least time between two commits of a
+     * writer (see GroupCommit).
      */
-    InboxStore(DataSource dataSource, Dialect dialect, boolean exclusive, String instance, InboxMetrics metrics,
-            Clock clock) {
+    InboxStore(DataSource dataSource, Dialect dialect, boolean exclusive, String instance, Duration commitInterval,
+            InboxMetrics metrics, Clock clock) {
         this.dataSource = dataSource;
         this.exclusive = exclusive;
         this.instance = instance;
         if (dialect.concurrentWriters) {
-            GroupCommit ingest = new GroupCommit("ingest", dataSource, 512, 10_000, metrics.commitObserver("ingest"));
-            GroupCommit other = new GroupCommit("bookkeeping", dataSource, 512, 10_000,
+            GroupCommit ingest = new GroupCommit("ingest", dataSource, 512, 10_000, commitInterval,
+                    metrics.commitObserver("ingest"));
+            GroupCommit other = new GroupCommit("bookkeeping", dataSource, 512, 10_000, commitInterval,
                     metrics.commitObserver("bookkeeping"));
             this.writers = List.of(ingest, other);
             this.ingestLane = ingest.urgent();
             this.bookkeeping = other.urgent();
         } else {
-            GroupCommit writer = new GroupCommit("writer", dataSource, 512, 10_000, metrics.commitObserver("writer"));
+            GroupCommit writer = new GroupCommit("writer", dataSource, 512, 10_000, commitInterval,
+                    metrics.commitObserver("writer"));
             this.writers = List.of(writer);
             this.ingestLane = writer.urgent();
             this.bookkeeping = writer.background();

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,7 +36,7 @@ class GroupCommitTest {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t (id INT PRIMARY KEY)");
         }
-        writer = new GroupCommit("test", dataSource, 512, 1000, (nanos, jobs) -> { });
+        writer = new GroupCommit("test", dataSource, 512, 1000, Duration.ZERO, (nanos, jobs) -> { });
     }
 
     @AfterEach
@@ -60,6 +61,25 @@ class GroupCommitTest {
             }
         }
         return ids;
+    }
+
+    @Test
+    void aCommitSoonAfterTheLastWaitsOutTheIntervalAndTakesWhatArrivedMeanwhile() throws Exception {
+        writer.close();
+        List<Integer> jobsPerCommit = new CopyOnWriteArrayList<>();
+        writer = new GroupCommit("test", dataSource, 512, 1000, Duration.ofMillis(300),
+                (nanos, jobs) -> jobsPerCommit.add(jobs));
+        insert(0).get(5, TimeUnit.SECONDS); // after a quiet moment: at once
+        long firstCommitted = System.nanoTime();
+        List<CompletableFuture<Integer>> jobs = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            jobs.add(insert(i));
+        }
+        CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        assertThat(System.nanoTime() - firstCommitted).as("the next commit waited")
+                .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+        assertThat(jobsPerCommit).containsExactly(1, 10);
+        assertThat(rows()).hasSize(11);
     }
 
     @Test
