@@ -176,7 +176,9 @@ final class GroupCommit implements AutoCloseable {
                     LockSupport.parkNanos(this, IDLE_NANOS); // a submit unparks it
                     continue;
                 }
-                awaitCommitInterval();
+                if (awaitCommitInterval()) {
+                    urgent.queue.drainTo(batch, maxBatch + 1 - batch.size()); // what came while it waited
+                }
                 if (!runInOneTransaction(batch)) {
                     for (Job<?> job : batch) {
                         runInOneTransaction(List.of(job));
@@ -193,13 +195,16 @@ final class GroupCommit implements AutoCloseable {
     /**
      * Lets at least {@code minCommitInterval} pass since the previous commit ended: what arrives meanwhile joins the
      * jobs already queued (a BatchedWrites job takes its items when it runs), so that under load each disk sync
-     * serves more requests. A commit after a quiet moment starts at once.
+     * serves more requests. A commit after a quiet moment starts at once. True if it waited.
      */
-    private void awaitCommitInterval() {
+    private boolean awaitCommitInterval() {
+        boolean waited = false;
         for (long left = lastCommitEnd + minCommitIntervalNanos - System.nanoTime(); left > 0 && running;
                 left = lastCommitEnd + minCommitIntervalNanos - System.nanoTime()) {
             LockSupport.parkNanos(this, left); // a submit may unpark it early: it waits out the rest
+            waited = true;
         }
+        return waited;
     }
 
     /** Runs the jobs in one transaction; false if it failed with more than one job (the caller then splits). */
