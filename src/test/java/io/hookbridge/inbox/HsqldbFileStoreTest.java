@@ -27,7 +27,7 @@ class HsqldbFileStoreTest {
     Path dir;
 
     @Test
-    void aNewFileStoreSyncsEveryCommitAndUsesLargeRowUnits() throws Exception {
+    void aNewFileStoreSyncsEveryCommitUsesLargeRowUnitsAndShortCheckpoints() throws Exception {
         assumeFalse(Postgres.selected(), "HSQLDB's own settings");
         String routes = RouteFiles.write(dir.resolve("routes.yaml"),
                 RouteFiles.githubIn("/webhooks/github", "secret", "github"));
@@ -43,7 +43,8 @@ class HsqldbFileStoreTest {
             assertThat(settings).containsEntry("hsqldb.write_delay", "false")
                     .containsEntry("hsqldb.tx", "MVCC")
                     .containsEntry("hsqldb.cache_file_scale", "256")
-                    .containsEntry("hsqldb.files_space", "16");
+                    .containsEntry("hsqldb.files_space", "16")
+                    .containsEntry("hsqldb.log_size", "2");
         }
     }
 
