@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -72,19 +73,37 @@ final class KameletParameters {
                 resolver.resolveFactory("kamelet", context)));
     }
 
-    /** The Kamelets' declared parameters, read once, when first needed. */
+    /**
+     * The Kamelets' declared parameters, read once. Reading the catalogue's hundreds of Kamelets is a noticeable part of
+     * a start-up, so it starts on a thread of its own as soon as this is installed; the first route waits for it, and
+     * reads again if the Kamelet locations changed meanwhile.
+     */
     private static final class Declared {
         private final CamelContext context;
+        private final String prefetchedLocations;
+        private final CompletableFuture<Map<String, List<String>>> prefetched = new CompletableFuture<>();
         private Map<String, List<String>> byKamelet;
         private Set<String> all;
 
         Declared(CamelContext context) {
             this.context = context;
+            this.prefetchedLocations = locations(context);
+            Thread reader = new Thread(() -> {
+                try {
+                    prefetched.complete(declaredParameters(context, prefetchedLocations));
+                } catch (Throwable e) {
+                    prefetched.completeExceptionally(e);
+                }
+            }, "hookbridge-kamelet-parameters");
+            reader.setDaemon(true);
+            reader.start();
         }
 
         synchronized Map<String, List<String>> byKamelet() {
             if (byKamelet == null) {
-                byKamelet = declaredParameters(context);
+                String locations = locations(context);
+                byKamelet = locations.equals(prefetchedLocations) ? prefetched.join()
+                        : declaredParameters(context, locations);
             }
             return byKamelet;
         }
@@ -231,8 +250,12 @@ final class KameletParameters {
      * Camel. Hundreds of catalog Kamelets are on the classpath: each is read only up to its parameters.
      */
     static Map<String, List<String>> declaredParameters(CamelContext context) {
+        return declaredParameters(context, locations(context));
+    }
+
+    private static Map<String, List<String>> declaredParameters(CamelContext context, String locations) {
         Map<String, List<String>> kamelets = new TreeMap<>();
-        for (String location : locations(context).split(",")) {
+        for (String location : locations.split(",")) {
             String l = location.trim().replaceAll("/+$", "");
             try {
                 if (l.startsWith("file:")) {
