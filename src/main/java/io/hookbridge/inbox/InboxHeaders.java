@@ -20,6 +20,10 @@ public final class InboxHeaders {
               description = "Hookbridge's event id, stable across retries and replays (receivers dedupe on it); on the "
                             + "producer's reply, the id of the event stored")
     public static final String EVENT_ID = "HookbridgeEventId";
+    @Metadata(label = "producer", javaType = "boolean",
+              description = "On the producer's reply: true when the idempotency key was seen before, the event not stored "
+                            + "again (the event id is the first one's)")
+    public static final String DUPLICATE = "HookbridgeDuplicate";
     @Metadata(label = "consumer", javaType = "String", description = "The inbox the event was stored in")
     public static final String INBOX = "HookbridgeInbox";
     @Metadata(label = "consumer", javaType = "String", description = "The subscription (route id) this delivery is for")

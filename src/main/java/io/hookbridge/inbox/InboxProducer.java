@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * {@code to: inbox:NAME}: stores the event and one delivery per subscription, and completes the exchange only once that
  * is committed and synced. It is asynchronous: the calling thread is not held while the commit is under way; the
  * exchange continues on the thread its {@link #RESUME_ON} property names (the HTTP sources name their request's event
- * loop), else on the store's writer. The reply is the receipt a provider gets: {@code 202 {"id": ...}}, or
- * {@code 200 {"id": ..., "duplicate": true}} for an idempotency key seen before; no other header goes back.
+ * loop), else on the store's writer. The reply is a receipt: the body {@code {"id": ...}} (with {@code "duplicate": true}
+ * for an idempotency key seen before) and the headers {@link InboxHeaders#EVENT_ID} and {@link InboxHeaders#DUPLICATE},
+ * no other header: what a route answers its caller with, which the webhook sources turn into their HTTP answer.
  */
 public class InboxProducer extends DefaultAsyncProducer {
 
@@ -147,11 +148,11 @@ public class InboxProducer extends DefaultAsyncProducer {
     }
 
     private static void reply(Message m, IngestResult result) {
-        m.getHeaders().clear();
-        m.setHeader(Exchange.HTTP_RESPONSE_CODE, result.duplicate() ? 200 : 202);
+        m.getHeaders().clear(); // none of the request's headers goes back to its caller
         m.setHeader(Exchange.CONTENT_TYPE, "application/json");
         m.setHeader(InboxHeaders.EVENT_ID, result.eventId());
-        // a String: platform-http writes it in one go, where bytes would be pumped through a stream
+        m.setHeader(InboxHeaders.DUPLICATE, result.duplicate());
+        // a String: an HTTP server writes it in one go, where bytes would be pumped through a stream
         m.setBody("{\"id\":\"" + result.eventId() + "\"" + (result.duplicate() ? ",\"duplicate\":true}" : "}"));
     }
 }

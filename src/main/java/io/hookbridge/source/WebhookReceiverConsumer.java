@@ -251,9 +251,15 @@ public class WebhookReceiverConsumer extends DefaultConsumer {
         }
     }
 
-    /** The route's answer; a route that set no status answers 200 with an empty body (never the request back). */
+    /**
+     * The route's answer: the status it set, else an inbox's receipt (202 Accepted with the event id, 200 for a
+     * duplicate), else 200 with an empty body (never the request back).
+     */
     private static Reply routeReply(Message m) {
         Integer status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        if (status == null && m.getHeader(InboxHeaders.EVENT_ID) != null) {
+            status = m.getHeader(InboxHeaders.DUPLICATE, false, Boolean.class) ? 200 : 202;
+        }
         if (status == null) {
             return new Reply(200, null, null);
         }

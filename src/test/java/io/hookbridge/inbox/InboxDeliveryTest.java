@@ -22,6 +22,7 @@ import io.hookbridge.testing.LogLines;
 import io.hookbridge.testing.MutableClock;
 import io.hookbridge.testing.Receiver;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
@@ -533,6 +534,22 @@ class InboxDeliveryTest extends InboxTestSupport {
         Thread.sleep(300);
         assertThat(r.requests()).hasSize(1);
         assertThat(store().countEvents("orders")).isEqualTo(1);
+    }
+
+    /** The reply is a receipt for whatever route stored the event; answering HTTP is the webhook sources' job. */
+    @Test
+    void theProducersReplyIsAReceiptWithNoHeaderOfTheRequest() throws Exception {
+        start(subscription("a", "", receiver().url("/a")));
+
+        Message first = request("{\"n\":1}", "delivery-1");
+        Message again = request("{\"n\":1}", "delivery-1");
+
+        String id = first.getHeader(InboxHeaders.EVENT_ID, String.class);
+        assertThat(first.getHeaders()).containsOnlyKeys(InboxHeaders.EVENT_ID, InboxHeaders.DUPLICATE,
+                Exchange.CONTENT_TYPE).containsEntry(InboxHeaders.DUPLICATE, false);
+        assertThat(first.getBody(String.class)).isEqualTo("{\"id\":\"" + id + "\"}");
+        assertThat(again.getHeaders()).containsEntry(InboxHeaders.EVENT_ID, id).containsEntry(InboxHeaders.DUPLICATE, true);
+        assertThat(again.getBody(String.class)).isEqualTo("{\"id\":\"" + id + "\",\"duplicate\":true}");
     }
 
     @Test

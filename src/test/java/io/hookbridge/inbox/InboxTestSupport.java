@@ -11,6 +11,7 @@ import io.hookbridge.testing.Postgres;
 import io.hookbridge.testing.Receiver;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -96,6 +97,11 @@ abstract class InboxTestSupport {
     }
 
     String send(String body, String idempotencyKey) {
+        return request(body, idempotencyKey).getHeader(InboxHeaders.EVENT_ID, String.class);
+    }
+
+    /** The inbox producer's reply to {@code body}, sent with {@code idempotencyKey} (may be null). */
+    Message request(String body, String idempotencyKey) {
         ProducerTemplate t = context.createProducerTemplate();
         Exchange reply = t.request("direct:in", e -> {
             e.getMessage().setBody(body.getBytes(StandardCharsets.UTF_8));
@@ -103,7 +109,7 @@ abstract class InboxTestSupport {
             e.getMessage().setHeader(InboxHeaders.IDEMPOTENCY_KEY, idempotencyKey);
         });
         assertThat(reply.getException()).isNull();
-        return reply.getMessage().getHeader(InboxHeaders.EVENT_ID, String.class);
+        return reply.getMessage();
     }
 
     InboxStore store() {
