@@ -35,7 +35,7 @@ fresh_pg_database() { # a new, empty database for each case
 
 start() { # port datasource-url instance-id
   (cd "$WORK" && exec java -Xmx512m ${JAVA_OPTS:-} -Dcamel.server.port="$1" -Dcamel.management.enabled=false \
-    -Dhookbridge.datasource.url="$2" -Dhookbridge.instance-id="$3" \
+    -Dcamel.component.inbox.database-url="$2" -Dcamel.component.inbox.instance-id="$3" \
     -jar "$OLDPWD/target/hookbridge.jar" >> "$WORK/gateway-$3.log" 2>&1) &
   PIDS+=($!)
   for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$1/plain" -d x && return; sleep 0.2; done

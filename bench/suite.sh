@@ -427,7 +427,7 @@ if [ "$WITH_PG" = 1 ]; then
   }
   R[pg.version]=$(psql -tA "$PG_SERVER/postgres" -c 'SHOW server_version' | awk '{ print $1 }')
   start_gateway pg e2e-routes.yaml $P_PG "dest.secret = $DEST_SECRET" "${DESTS[@]}" \
-    "hookbridge.egress.allow = 127.0.0.1/32" "hookbridge.datasource.url = $(fresh_pg_database)"
+    "hookbridge.egress.allow = 127.0.0.1/32" "camel.component.inbox.database-url = $(fresh_pg_database)"
   GW_P=$GW
   e2e_run "$GW_P" $P_PG 500 "$WARMUP" 0 "${ABC[@]}"
   settle $P_PG
@@ -435,7 +435,7 @@ if [ "$WITH_PG" = 1 ]; then
   record_e2e pg1k $FIXED_RATE
   settle $P_PG
   stop "$GW_P"
-  start_gateway pg-ingest routes.yaml $P_PG "hookbridge.datasource.url = $(fresh_pg_database)"
+  start_gateway pg-ingest routes.yaml $P_PG "camel.component.inbox.database-url = $(fresh_pg_database)"
   GW_P=$GW
   warm "http://127.0.0.1:$P_PG/webhooks/github" github.lua "$WARMUP"
   wrk_case pgingest "$GW_P" "http://127.0.0.1:$P_PG/webhooks/github" github.lua "$DURATION"

@@ -91,9 +91,9 @@ final class Validate {
         main.addOverrideProperty("camel.server.port", "0");
         main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("camel.main.shutdown-timeout", "1");
-        main.addOverrideProperty("hookbridge.datasource.url", "jdbc:hsqldb:mem:validate-" + UUID.randomUUID());
-        main.addOverrideProperty("hookbridge.datasource.username", "SA");
-        main.addOverrideProperty("hookbridge.datasource.password", "");
+        main.addOverrideProperty("camel.component.inbox.database-url", "jdbc:hsqldb:mem:validate-" + UUID.randomUUID());
+        main.addOverrideProperty("camel.component.inbox.database-username", "SA");
+        main.addOverrideProperty("camel.component.inbox.database-password", "");
         try {
             main.start();
             return null;

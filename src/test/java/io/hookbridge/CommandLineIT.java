@@ -104,7 +104,7 @@ class CommandLineIT {
                 "github"));
         // the jar's default store is data/hookbridge
         Files.writeString(dir.resolve("application.properties"), String.join("\n", "github.secret = gh-secret",
-                "hookbridge.datasource.url = jdbc:hsqldb:file:elsewhere/hookbridge"));
+                "camel.component.inbox.database-url = jdbc:hsqldb:file:elsewhere/hookbridge"));
         int port = Gateway.freePort();
 
         try (GatewayProcess gateway = GatewayProcess.start(dir, port, Map.of())) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.hookbridge.inbox.InboxComponent;
 import io.hookbridge.testing.Gateway;
 import io.hookbridge.testing.Http;
 import io.hookbridge.testing.Receiver;
@@ -46,12 +47,12 @@ class EmbeddingTest {
         port = Gateway.freePort();
         context = new DefaultCamelContext();
         var properties = context.getPropertiesComponent();
-        properties.addInitialProperty("hookbridge.datasource.url", "jdbc:hsqldb:file:" + dir.resolve("db"));
         properties.addInitialProperty("github.secret", SECRET);
         properties.addInitialProperty("partner-a.url", partner.url("/a"));
         properties.addInitialProperty("partner-a.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2La+aSw");
         properties.addInitialProperty("partner-b.url", partner.url("/b"));
         Hookbridge.install(context);
+        context.getComponent("inbox", InboxComponent.class).setDatabaseUrl("jdbc:hsqldb:file:" + dir.resolve("db"));
         VertxPlatformHttpServerConfiguration http = new VertxPlatformHttpServerConfiguration();
         http.setBindHost("127.0.0.1");
         http.setBindPort(port);

@@ -56,8 +56,8 @@ class ScaleOutIT {
                 for (int i = 1; i <= 3; i++) {
                     int port = Gateway.freePort();
                     gateways.add(GatewayProcess.start(instanceDir("gw" + i, a, b, flaky), port, Map.of(
-                            "hookbridge.datasource.url", url,
-                            "hookbridge.instance-id", "gw" + i,
+                            "camel.component.inbox.database-url", url,
+                            "camel.component.inbox.instance-id", "gw" + i,
                             "camel.component.inbox.lease-time", Long.toString(LEASE_MS))));
                     ports.add(port);
                 }
@@ -93,7 +93,8 @@ class ScaleOutIT {
                 long duplicates = answered(a) + answered(b) + answered(flaky) - 3L * acked.size();
                 System.out.printf("scale-out suite: instances=3 killed=gw3 acked=%d (gw1=%d gw2=%d gw3=%d, its deliveries "
                         + "to A and B not done when killed=%d) "
-                        + "delivered A=%d B=%d C(503 first)=%d lost=0 extra deliveries (unacknowledged events, or redelivered)=%d attempts by instance=%s "
+                        + "delivered A=%d B=%d C(503 first)=%d lost=0 extra deliveries (unacknowledged events, or "
+                        + "redelivered)=%d attempts by instance=%s "
                         + "overlapping attempts=%d receiver overlaps=%d all recorded delivered %.1f s after the load%n",
                         acked.size(), load.ackedBy(ports.get(0)).size(), load.ackedBy(ports.get(1)).size(),
                         load.ackedBy(ports.get(2)).size(), heldByTheDead, delivered(a).size(), delivered(b).size(),

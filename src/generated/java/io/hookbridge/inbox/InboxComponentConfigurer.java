@@ -25,17 +25,33 @@ public class InboxComponentConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "backlogthreshold":
+        case "backlogThreshold": target.setBacklogThreshold(property(camelContext, java.lang.Long.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "clock": target.setClock(property(camelContext, java.time.Clock.class, value)); return true;
         case "commitinterval":
         case "commitInterval": target.setCommitInterval(property(camelContext, long.class, value)); return true;
+        case "countlimit":
+        case "countLimit": target.setCountLimit(property(camelContext, java.lang.Integer.class, value)); return true;
         case "datasource":
         case "dataSource": target.setDataSource(property(camelContext, javax.sql.DataSource.class, value)); return true;
+        case "databasepassword":
+        case "databasePassword": target.setDatabasePassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "databaseurl":
+        case "databaseUrl": target.setDatabaseUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "databaseusername":
+        case "databaseUsername": target.setDatabaseUsername(property(camelContext, java.lang.String.class, value)); return true;
+        case "figuresinterval":
+        case "figuresInterval": target.setFiguresInterval(property(camelContext, java.lang.String.class, value)); return true;
+        case "instanceid":
+        case "instanceId": target.setInstanceId(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "leasetime":
         case "leaseTime": target.setLeaseTime(property(camelContext, long.class, value)); return true;
+        case "maximumpoolsize":
+        case "maximumPoolSize": target.setMaximumPoolSize(property(camelContext, java.lang.Integer.class, value)); return true;
         default: return false;
         }
     }
@@ -50,17 +66,33 @@ public class InboxComponentConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "backlogthreshold":
+        case "backlogThreshold": return java.lang.Long.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "clock": return java.time.Clock.class;
         case "commitinterval":
         case "commitInterval": return long.class;
+        case "countlimit":
+        case "countLimit": return java.lang.Integer.class;
         case "datasource":
         case "dataSource": return javax.sql.DataSource.class;
+        case "databasepassword":
+        case "databasePassword": return java.lang.String.class;
+        case "databaseurl":
+        case "databaseUrl": return java.lang.String.class;
+        case "databaseusername":
+        case "databaseUsername": return java.lang.String.class;
+        case "figuresinterval":
+        case "figuresInterval": return java.lang.String.class;
+        case "instanceid":
+        case "instanceId": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "leasetime":
         case "leaseTime": return long.class;
+        case "maximumpoolsize":
+        case "maximumPoolSize": return java.lang.Integer.class;
         default: return null;
         }
     }
@@ -71,17 +103,33 @@ public class InboxComponentConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "backlogthreshold":
+        case "backlogThreshold": return target.getBacklogThreshold();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "clock": return target.getClock();
         case "commitinterval":
         case "commitInterval": return target.getCommitInterval();
+        case "countlimit":
+        case "countLimit": return target.getCountLimit();
         case "datasource":
         case "dataSource": return target.getDataSource();
+        case "databasepassword":
+        case "databasePassword": return target.getDatabasePassword();
+        case "databaseurl":
+        case "databaseUrl": return target.getDatabaseUrl();
+        case "databaseusername":
+        case "databaseUsername": return target.getDatabaseUsername();
+        case "figuresinterval":
+        case "figuresInterval": return target.getFiguresInterval();
+        case "instanceid":
+        case "instanceId": return target.getInstanceId();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "leasetime":
         case "leaseTime": return target.getLeaseTime();
+        case "maximumpoolsize":
+        case "maximumPoolSize": return target.getMaximumPoolSize();
         default: return null;
         }
     }

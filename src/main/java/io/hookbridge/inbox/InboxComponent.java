@@ -29,16 +29,47 @@ import org.slf4j.LoggerFactory;
  * The {@code inbox} component: a durable publish/subscribe channel over JDBC.
  * <p>
  * The store is a {@link DataSource}: the one set on the component, else the only DataSource bean in the registry,
- * else a pool built from {@code hookbridge.datasource.url} (default: an HSQLDB file database under {@code data/}).
+ * else a pool for the {@code databaseUrl} option (default: an HSQLDB file database under {@code data/}).
  */
 @Component("inbox")
 public class InboxComponent extends DefaultComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxComponent.class);
 
-    @Metadata(description = "The database; by default the only DataSource bean, else one built from hookbridge.datasource.*",
+    @Metadata(description = "The database; by default the only DataSource bean, else a pool for databaseUrl",
               autowired = true)
     private DataSource dataSource;
+
+    @Metadata(label = "database", defaultValue = InboxDatabase.DEFAULT_URL,
+              description = "The store's JDBC URL when no DataSource is given: an HSQLDB file database (tuned, and locked "
+                            + "for this process) or PostgreSQL, for several instances sharing it")
+    private String databaseUrl;
+
+    @Metadata(label = "database", description = "The user for databaseUrl; SA for an HSQLDB file")
+    private String databaseUsername;
+
+    @Metadata(label = "database", secret = true, description = "The password for databaseUrl; empty for an HSQLDB file")
+    private String databasePassword;
+
+    @Metadata(label = "database", defaultValue = "8", description = "Connections of the pool made for databaseUrl")
+    private Integer maximumPoolSize;
+
+    @Metadata(label = "advanced", description = "This instance's name in attempt records and leases; by default the "
+                                                + "process id and host name, as the JVM names itself")
+    private String instanceId;
+
+    @Metadata(label = "health", defaultValue = "10000",
+              description = "Pending deliveries of a subscription past which the health check reports it degraded")
+    private Long backlogThreshold;
+
+    @Metadata(label = "health", defaultValue = "10s",
+              description = "How often the backlog figures (gauges, health) are read from the store")
+    private String figuresInterval;
+
+    @Metadata(label = "health", defaultValue = "10000",
+              description = "The backlog figures count up to this many deliveries per subscription (and always past "
+                            + "backlogThreshold): a bigger backlog is not counted on every read")
+    private Integer countLimit;
 
     @Metadata(defaultValue = "300000",
               description = "Milliseconds a claimed delivery stays reserved for the instance working on it")
@@ -94,18 +125,21 @@ public class InboxComponent extends DefaultComponent {
         getCamelContext().addLifecycleStrategy(routesChanged);
         database = InboxDatabase.open(dataSource != null ? dataSource
                 : CamelContextHelper.findSingleByType(getCamelContext(), DataSource.class),
-                getCamelContext().getPropertiesComponent());
+                setting(databaseUrl, "hookbridge.datasource.url", InboxDatabase.DEFAULT_URL),
+                setting(databaseUsername, "hookbridge.datasource.username", null),
+                setting(databasePassword, "hookbridge.datasource.password", null),
+                Integer.parseInt(setting(maximumPoolSize, "hookbridge.datasource.maximum-pool-size", "8")));
         dataSource = database.dataSource();
         boolean exclusive = database.exclusive();
         metrics = InboxMetrics.of(getCamelContext());
-        String instance = property("hookbridge.instance-id", ManagementFactory.getRuntimeMXBean().getName());
+        String instance = setting(instanceId, "hookbridge.instance-id", ManagementFactory.getRuntimeMXBean().getName());
         store = new InboxStore(dataSource, database.dialect(), exclusive, instance, Duration.ofMillis(commitInterval),
                 metrics, clock);
-        long backlogThreshold = Long.parseLong(property("hookbridge.health.backlog-threshold", "10000"));
+        long threshold = Long.parseLong(setting(backlogThreshold, "hookbridge.health.backlog-threshold", "10000"));
         // the figures count at least one delivery past the threshold, so that the health check sees it crossed
-        int countLimit = (int) Math.max(backlogThreshold + 1,
-                Long.parseLong(property("hookbridge.metrics.count-limit", "10000")));
-        history = new InboxHistory(dataSource, clock, countLimit);
+        int limit = (int) Math.max(threshold + 1,
+                Long.parseLong(setting(countLimit, "hookbridge.metrics.count-limit", "10000")));
+        history = new InboxHistory(dataSource, clock, limit);
         if (exclusive) {
             // no other process uses this database: leases held when the last run stopped or crashed are void
             int released = store.releaseAllLeases().get();
@@ -121,10 +155,10 @@ public class InboxComponent extends DefaultComponent {
         housekeeping.scheduleWithFixedDelay(() -> retention.run(store, clock.millis()), retention.interval().toMillis(),
                 retention.interval().toMillis(), TimeUnit.MILLISECONDS);
         // backlog, dead count and oldest pending age, for the gauges and the health check
-        long figuresEvery = Durations.parse(property("hookbridge.metrics.figures-interval", "10s")).toMillis();
+        long figuresEvery = Durations.parse(setting(figuresInterval, "hookbridge.metrics.figures-interval", "10s"))
+                .toMillis();
         housekeeping.scheduleWithFixedDelay(this::refreshFigures, 0, figuresEvery, TimeUnit.MILLISECONDS);
-        HealthCheckHelper.getHealthCheckRegistry(getCamelContext()).register(new InboxHealthCheck(this,
-                backlogThreshold));
+        HealthCheckHelper.getHealthCheckRegistry(getCamelContext()).register(new InboxHealthCheck(this, threshold));
     }
 
     @Override
@@ -153,9 +187,16 @@ public class InboxComponent extends DefaultComponent {
         super.doStop();
     }
 
-    private String property(String key, String defaultValue) {
+    /**
+     * An option's value; unset, the property earlier versions read it from (still honoured: hookbridge.datasource.url
+     * and the like), else its default.
+     */
+    private String setting(Object option, String formerProperty, String defaultValue) {
+        if (option != null) {
+            return option.toString();
+        }
         PropertiesComponent properties = getCamelContext().getPropertiesComponent();
-        return properties.resolveProperty(key).orElse(defaultValue);
+        return properties.resolveProperty(formerProperty).orElse(defaultValue);
     }
 
     /**
@@ -282,6 +323,70 @@ public class InboxComponent extends DefaultComponent {
 
     public void setDataSource(DataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    public String getDatabaseUrl() {
+        return databaseUrl;
+    }
+
+    public void setDatabaseUrl(String databaseUrl) {
+        this.databaseUrl = databaseUrl;
+    }
+
+    public String getDatabaseUsername() {
+        return databaseUsername;
+    }
+
+    public void setDatabaseUsername(String databaseUsername) {
+        this.databaseUsername = databaseUsername;
+    }
+
+    public String getDatabasePassword() {
+        return databasePassword;
+    }
+
+    public void setDatabasePassword(String databasePassword) {
+        this.databasePassword = databasePassword;
+    }
+
+    public Integer getMaximumPoolSize() {
+        return maximumPoolSize;
+    }
+
+    public void setMaximumPoolSize(Integer maximumPoolSize) {
+        this.maximumPoolSize = maximumPoolSize;
+    }
+
+    public String getInstanceId() {
+        return instanceId;
+    }
+
+    public void setInstanceId(String instanceId) {
+        this.instanceId = instanceId;
+    }
+
+    public Long getBacklogThreshold() {
+        return backlogThreshold;
+    }
+
+    public void setBacklogThreshold(Long backlogThreshold) {
+        this.backlogThreshold = backlogThreshold;
+    }
+
+    public String getFiguresInterval() {
+        return figuresInterval;
+    }
+
+    public void setFiguresInterval(String figuresInterval) {
+        this.figuresInterval = figuresInterval;
+    }
+
+    public Integer getCountLimit() {
+        return countLimit;
+    }
+
+    public void setCountLimit(Integer countLimit) {
+        this.countLimit = countLimit;
     }
 
     public long getCommitInterval() {

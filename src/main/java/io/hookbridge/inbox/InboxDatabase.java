@@ -14,14 +14,13 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.apache.camel.spi.PropertiesComponent;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The inbox's database, made ready when the component starts: the DataSource it was given, else a pool built from
- * {@code hookbridge.datasource.*} (default: an HSQLDB file database under {@code data/}, locked for this process and
+ * The inbox's database, made ready when the component starts: the DataSource it was given, else a pool built for the
+ * component's {@code databaseUrl} (default: an HSQLDB file database under {@code data/}, locked for this process and
  * tuned so that a commit is synced before it returns); its schema migrated by Flyway. Closing shuts a database of its
  * own down cleanly and releases the lock.
  */
@@ -44,16 +43,20 @@ final class InboxDatabase implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** {@code given}: the DataSource set on the component or found in the registry, or null to build one. */
-    static InboxDatabase open(DataSource given, PropertiesComponent properties) throws Exception {
+    /**
+     * {@code given}: the DataSource set on the component or found in the registry, or null to build a pool for
+     * {@code databaseUrl} (a null user and password: SA and empty for an HSQLDB file).
+     */
+    static InboxDatabase open(DataSource given, String databaseUrl, String username, String password,
+            int maximumPoolSize) throws Exception {
         HikariDataSource ownPool = null;
         FileLock lock = null;
         try {
             DataSource dataSource = given;
             String logSize = null;
             if (dataSource == null) {
-                String url = properties.resolveProperty("hookbridge.datasource.url").orElse(DEFAULT_URL);
-                boolean hsqldbFile = url.startsWith(HSQLDB_FILE);
+                boolean hsqldbFile = databaseUrl.startsWith(HSQLDB_FILE);
+                String url = databaseUrl;
                 if (hsqldbFile) {
                     // HSQLDB reads the URL's log size for a new database only; a store made before it changed gets it too
                     logSize = url.contains("hsqldb.log_size") ? null : TUNED_LOG_SIZE;
@@ -62,12 +65,9 @@ final class InboxDatabase implements AutoCloseable {
                 }
                 HikariConfig config = new HikariConfig();
                 config.setJdbcUrl(url);
-                config.setUsername(properties.resolveProperty("hookbridge.datasource.username")
-                        .orElse(hsqldbFile ? "SA" : null));
-                config.setPassword(properties.resolveProperty("hookbridge.datasource.password")
-                        .orElse(hsqldbFile ? "" : null));
-                config.setMaximumPoolSize(Integer.parseInt(properties.resolveProperty(
-                        "hookbridge.datasource.maximum-pool-size").orElse("8")));
+                config.setUsername(username != null ? username : hsqldbFile ? "SA" : null);
+                config.setPassword(password != null ? password : hsqldbFile ? "" : null);
+                config.setMaximumPoolSize(maximumPoolSize);
                 config.setPoolName("hookbridge-inbox");
                 ownPool = new HikariDataSource(config);
                 dataSource = ownPool;

@@ -8,7 +8,7 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * {@code hookbridge-inbox}: DOWN when the store does not answer (then nothing can be acknowledged). A backlog over
- * {@code hookbridge.health.backlog-threshold} does not take the gateway out of service - ingest still works - but is
+ * the component's {@code backlogThreshold} does not take the gateway out of service - ingest still works - but is
  * reported as {@code degraded} with the subscriptions concerned.
  */
 final class InboxHealthCheck extends AbstractHealthCheck {

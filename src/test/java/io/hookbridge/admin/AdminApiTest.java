@@ -79,7 +79,7 @@ class AdminApiTest {
                 "camel.management.enabled", "true",
                 "camel.management.host", "127.0.0.1",
                 "camel.management.port", Integer.toString(managementPort),
-                "hookbridge.metrics.figures-interval", "100ms"));
+                "camel.component.inbox.figures-interval", "100ms"));
         properties.putAll(extra);
         gateway = Gateway.start(dir, routes, properties);
     }
@@ -293,8 +293,8 @@ class AdminApiTest {
         partnerB.always(200);
 
         // batches of one: the event's two deliveries fall in two batches
-        int replayed = gateway.inbox().getStore().replayMatching(new InboxHistory.DeliveryFilter(null, DeliveryStatus.DEAD, null,
-                null, null, null, null, null, 0), 1);
+        int replayed = gateway.inbox().getStore().replayMatching(new InboxHistory.DeliveryFilter(null,
+                DeliveryStatus.DEAD, null, null, null, null, null, null, 0), 1);
 
         assertThat(replayed).isEqualTo(2);
         awaitStatus(id, "to-partner-a", "delivered");
@@ -484,8 +484,8 @@ class AdminApiTest {
         if (refused instanceof TestAbortedException noStoreHere) {
             throw noStoreHere;
         }
-        assertThat(refused).hasStackTraceContaining("camel.management.host=0.0.0.0 would serve the admin API and console beyond this"
-                        + " machine without a token: set hookbridge.admin.token");
+        assertThat(refused).hasStackTraceContaining("camel.management.host=0.0.0.0 would serve the admin API and "
+                + "console beyond this machine without a token: set hookbridge.admin.token");
 
         start(Map.of("camel.management.host", "0.0.0.0", "hookbridge.admin.read-token", "read-token"));
         assertThat(Http.get("http://127.0.0.1:" + managementPort + "/admin/events", Map.of()).statusCode())
@@ -503,7 +503,7 @@ class AdminApiTest {
 
     @Test
     void metricsAndHealthTellTheStoryOfTheTraffic() throws Exception {
-        start(Map.of("hookbridge.health.backlog-threshold", "0"));
+        start(Map.of("camel.component.inbox.backlog-threshold", "0"));
         partnerB.answer(400);
         String first = push("push", "delivery-1");
         awaitStatus(first, "to-partner-b", "dead");

@@ -8,9 +8,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.hookbridge.testing.Gateway;
 import io.hookbridge.testing.Postgres;
 import io.hookbridge.testing.RouteFiles;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +49,39 @@ class HsqldbFileStoreTest {
                     .containsEntry("hsqldb.cache_file_scale", "256")
                     .containsEntry("hsqldb.files_space", "16")
                     .containsEntry("hsqldb.log_size", "2");
+        }
+    }
+
+    /**
+     * The inbox's options say where its store is; the property names earlier versions read
+     * ({@code hookbridge.datasource.url} and the like) still do when the option is not set.
+     */
+    @Test
+    void theStoresUrlIsAnOptionAndTheNameOfEarlierVersionsStillWorks() throws Exception {
+        assumeFalse(Postgres.selected(), "an HSQLDB file store");
+        assertThat(startedStore(null, "former")).isEqualTo(dir.resolve("former"));
+        assertThat(startedStore("option", "ignored")).isEqualTo(dir.resolve("option"));
+        assertThat(dir.resolve("ignored")).doesNotExist();
+    }
+
+    /** Starts an inbox with the option and the former property set (null: not set): the folder its store is in. */
+    private Path startedStore(String option, String formerProperty) throws Exception {
+        try (CamelContext context = new DefaultCamelContext()) {
+            if (option != null) {
+                context.getComponent("inbox", InboxComponent.class)
+                        .setDatabaseUrl("jdbc:hsqldb:file:" + dir.resolve(option).resolve("db"));
+            }
+            context.getPropertiesComponent().addInitialProperty("hookbridge.datasource.url",
+                    "jdbc:hsqldb:file:" + dir.resolve(formerProperty).resolve("db"));
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:in").to("inbox:orders");
+                }
+            });
+            context.start();
+            return Path.of(context.getComponent("inbox", InboxComponent.class).getDataSource()
+                    .unwrap(HikariDataSource.class).getJdbcUrl().replaceAll("^jdbc:hsqldb:file:|;.*$", "")).getParent();
         }
     }
 

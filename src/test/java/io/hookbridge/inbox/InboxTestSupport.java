@@ -57,8 +57,7 @@ abstract class InboxTestSupport {
         CamelContext c = new DefaultCamelContext();
         Hookbridge.install(c); // as camel-main does: a route's redelivery policy re-runs a Kamelet sink as a whole
         c.getComponent("inbox", InboxComponent.class).setClock(clock);
-        c.getPropertiesComponent().addInitialProperty("hookbridge.datasource.url",
-                Postgres.storeUrl(dir.resolve("db")));
+        c.getComponent("inbox", InboxComponent.class).setDatabaseUrl(Postgres.storeUrl(dir.resolve("db")));
         c.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

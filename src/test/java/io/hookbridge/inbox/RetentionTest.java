@@ -57,8 +57,7 @@ class RetentionTest {
     void start(Map<String, String> properties) throws Exception {
         context = new DefaultCamelContext();
         Hookbridge.install(context); // as camel-main and the README's embedding do
-        context.getPropertiesComponent().addInitialProperty("hookbridge.datasource.url",
-                Postgres.storeUrl(dir.resolve("db")));
+        context.getComponent("inbox", InboxComponent.class).setDatabaseUrl(Postgres.storeUrl(dir.resolve("db")));
         properties.forEach(context.getPropertiesComponent()::addInitialProperty);
         context.addRoutes(new RouteBuilder() {
             @Override

@@ -68,10 +68,10 @@ class SharedStoreTest {
                         "orderingKey=$.ref&retrySchedule=100ms,100ms,100ms"),
                 RouteFiles.withInboxOptions(RouteFiles.webhookOut("failing", "github", failing.url("/failing")),
                         "autoPause=1s&backoffAfter=0&retrySchedule=" + "100ms,".repeat(50) + "100ms"));
-        one = Gateway.start(dir.resolve("one"), routes, Map.of("hookbridge.datasource.url", url,
-                "hookbridge.instance-id", "one"));
-        two = Gateway.start(dir.resolve("two"), routes, Map.of("hookbridge.datasource.url", url,
-                "hookbridge.instance-id", "two"));
+        one = Gateway.start(dir.resolve("one"), routes, Map.of("camel.component.inbox.database-url", url,
+                "camel.component.inbox.instance-id", "one"));
+        two = Gateway.start(dir.resolve("two"), routes, Map.of("camel.component.inbox.database-url", url,
+                "camel.component.inbox.instance-id", "two"));
     }
 
     @AfterEach

@@ -41,7 +41,7 @@ public final class Gateway implements AutoCloseable {
         all.put("camel.server.host", "127.0.0.1");
         all.put("camel.management.enabled", "false");
         all.put("camel.main.shutdown-timeout", "5");
-        all.put("hookbridge.datasource.url", Postgres.storeUrl(dataDir));
+        all.put("camel.component.inbox.database-url", Postgres.storeUrl(dataDir));
         all.putAll(properties);
         Main main = Hookbridge.main();
         all.forEach(main::addOverrideProperty);
