@@ -85,8 +85,8 @@ class CrashRecoveryIT {
                                 && delivered(flaky).containsAll(acked));
                 long duplicates = answered(a) + answered(b) + answered(flaky) - 3L * acked.size();
                 System.out.printf("crash suite: PASS kills=%d seed=%d acked=%d delivered A=%d B=%d C(failing until "
-                        + "the end)=%d lost=0 extra deliveries (unacknowledged events, or redelivered)=%d%n", KILLS, seed, acked.size(),
-                        delivered(a).size(), delivered(b).size(), delivered(flaky).size(), duplicates);
+                        + "the end)=%d lost=0 extra deliveries (unacknowledged events, or redelivered)=%d%n", KILLS, seed,
+                        acked.size(), delivered(a).size(), delivered(b).size(), delivered(flaky).size(), duplicates);
             }
             String log = Files.readString(work.resolve("gateway.log"));
             assertThat(log).doesNotContain(SECRET).doesNotContain(partnerSecret);

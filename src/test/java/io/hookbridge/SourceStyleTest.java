@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SourceStyleTest {
 
-    static final Pattern QUALIFIED = Pattern.compile("(?<![\\w.\"])(?:java|javax|org|io|com)\\.(?:[a-z_][a-z0-9_]*\\.)+[A-Z]\\w*");
+    static final Pattern QUALIFIED = Pattern.compile(
+            "(?<![\\w.\"])(?:java|javax|org|io|com)\\.(?:[a-z_][a-z0-9_]*\\.)+[A-Z]\\w*");
 
     static Stream<Path> sources() throws IOException {
         List<Path> all = new ArrayList<>();

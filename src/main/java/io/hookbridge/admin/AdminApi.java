@@ -130,8 +130,8 @@ public class AdminApi {
         Map<?, ?> body = exchange.getMessage().getBody(Map.class);
         Map<?, ?> q = body == null ? Map.of() : body;
         DeliveryFilter filter = new DeliveryFilter(text(q, "subscription"),
-                text(q, "status") == null ? DeliveryStatus.DEAD : status(text(q, "status")), text(q, "inbox"), text(q, "source"),
-                text(q, "type"), time("from", text(q, "from")), time("to", text(q, "to")), null, 0);
+                text(q, "status") == null ? DeliveryStatus.DEAD : status(text(q, "status")), text(q, "inbox"),
+                text(q, "source"), text(q, "type"), time("from", text(q, "from")), time("to", text(q, "to")), null, 0);
         int matched = inbox().getHistory().countDeliveries(filter);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("matched", matched);
@@ -217,8 +217,8 @@ public class AdminApi {
     public Map<String, Object> overview() {
         Map<String, Object> overview = new LinkedHashMap<>(InboxMetrics.of(context).recent().snapshot());
         // the store's health as the health endpoint reports it: up, down, or up with a backlog over the threshold
-        HealthCheckHelper.invoke(context, "hookbridge-inbox", Map.of()).ifPresent(r -> overview.put("store", Map.of("state", r.getState().name().toLowerCase(Locale.ROOT),
-                        "message", r.getMessage().orElse(""))));
+        HealthCheckHelper.invoke(context, "hookbridge-inbox", Map.of()).ifPresent(r -> overview.put("store",
+                Map.of("state", r.getState().name().toLowerCase(Locale.ROOT), "message", r.getMessage().orElse(""))));
         return overview;
     }
 

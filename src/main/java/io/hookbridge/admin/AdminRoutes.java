@@ -48,7 +48,8 @@ public class AdminRoutes extends RouteBuilder {
         // carries no header but its status and content type (query parameters, which are message headers, would
         // otherwise be sent back)
         for (String operation : new String[] { "events", "event", "delivery", "replayEvent", "replayDelivery",
-                "deliveries", "replay", "subscriptions", "heldKeys", "pause", "resume", "retryDead", "deleteSubscription", "overview" }) {
+                "deliveries", "replay", "subscriptions", "heldKeys", "pause", "resume", "retryDead", "deleteSubscription",
+                "overview" }) {
             from("direct:hookbridge-admin-" + operation).routeId("hookbridge-admin-" + operation)
                     .process(access)
                     .bean(api, operation)
@@ -67,18 +68,21 @@ public class AdminRoutes extends RouteBuilder {
                     .param().name("key").type(RestParamType.query)
                         .description("The provider's delivery id (idempotency key), e.g. X-GitHub-Delivery").endParam()
                     .param().name("status").type(RestParamType.query)
-                        .description("Events with a delivery in this state: pending (not finished), retrying, paused, delivered, dead, filtered").endParam()
+                        .description("Events with a delivery in this state: pending (not finished), retrying, paused, "
+                                + "delivered, dead, filtered").endParam()
                     .param().name("from").type(RestParamType.query).description("Received at or after (ISO-8601)").endParam()
                     .param().name("to").type(RestParamType.query).description("Received before (ISO-8601)").endParam()
                     .param().name("cursor").type(RestParamType.query).description("The 'next' of the previous page").endParam()
-                    .param().name("limit").type(RestParamType.query).dataType("integer").description("1-1000, default 50").endParam()
+                    .param().name("limit").type(RestParamType.query).dataType("integer")
+                        .description("1-1000, default 50").endParam()
                     .to("direct:hookbridge-admin-events")
                 .get("/events/{id}").description("One event: headers, body (or a preview), deliveries")
                     .to("direct:hookbridge-admin-event")
                 .get("/events/{id}/deliveries/{subscription}").description("One delivery with its attempt log")
                     .to("direct:hookbridge-admin-delivery")
                 .post("/events/{id}/replay").description("Replay an event to all its subscriptions, or to those listed")
-                    .param().name("subscription").type(RestParamType.query).description("Comma-separated subscriptions").endParam()
+                    .param().name("subscription").type(RestParamType.query)
+                        .description("Comma-separated subscriptions").endParam()
                     .to("direct:hookbridge-admin-replayEvent")
                 .post("/events/{id}/deliveries/{subscription}/replay").description("Replay one delivery")
                     .to("direct:hookbridge-admin-replayDelivery")

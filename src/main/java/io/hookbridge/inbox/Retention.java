@@ -40,7 +40,8 @@ final class Retention {
     }
 
     static Retention from(PropertiesComponent properties) {
-        Keep defaults = new Keep(duration(properties, PREFIX + "delivered", "7d"), duration(properties, PREFIX + "dead", "30d"));
+        Keep defaults = new Keep(duration(properties, PREFIX + "delivered", "7d"),
+                duration(properties, PREFIX + "dead", "30d"));
         Map<String, Keep> bySource = new LinkedHashMap<>();
         // the per-source keys are found by listing: in the property files and among -D system properties
         Set<String> keys = new TreeSet<>();

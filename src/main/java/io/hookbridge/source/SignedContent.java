@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * What a provider signs, as a template: {@code {body}} is the raw body bytes, {@code {header:Name}} a request header
  * ({@code {header:A,B}}: the first of them present), {@code {json:$.path}} a field of the JSON body (Mailgun signs
- * fields of its payload), {@code {timestamp}} the signed timestamp as sent, anything else literal text. Examples: {@code {body}} (GitHub, Shopify), {@code {timestamp}.{body}} (Stripe),
+ * fields of its payload), {@code {timestamp}} the signed timestamp as sent, anything else literal text. Examples:
+ * {@code {body}} (GitHub, Shopify), {@code {timestamp}.{body}} (Stripe),
  * {@code {header:webhook-id}.{timestamp}.{body}} (Standard Webhooks), {@code v0:{timestamp}:{body}} (Slack, Zoom).
  */
 final class SignedContent {

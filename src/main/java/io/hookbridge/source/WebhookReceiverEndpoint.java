@@ -46,7 +46,8 @@ public class WebhookReceiverEndpoint extends DefaultEndpoint {
     @UriParam(defaultValue = "1048576", description = "Largest accepted body in bytes; a larger one gets 413")
     private long maxBodySize = 1024 * 1024;
 
-    @UriParam(defaultValue = "10000", description = "Milliseconds the whole body may take to arrive; then 408 and the connection is closed")
+    @UriParam(defaultValue = "10000",
+              description = "Milliseconds the whole body may take to arrive; then 408 and the connection is closed")
     private long bodyTimeout = 10_000;
 
     @UriParam(defaultValue = "POST", description = "The HTTP methods accepted, comma-separated; others get 405")

@@ -576,7 +576,8 @@ class InboxDeliveryTest extends InboxTestSupport {
             closedPort = s.getLocalPort(); // nothing listens there once it is closed: connections are refused at once
         }
         Receiver healthy = receiver();
-        start(subscriptions(subscription("refused", "concurrency=2&retrySchedule=" + "100ms,".repeat(30) + "100ms&backoffAfter=5&maxBackoff=300",
+        start(subscriptions(subscription("refused",
+                "concurrency=2&retrySchedule=" + "100ms,".repeat(30) + "100ms&backoffAfter=5&maxBackoff=300",
                 "http://127.0.0.1:" + closedPort + "/refused"),
                 subscription("fast", "concurrency=2", healthy.url("/fast"))));
 

@@ -213,7 +213,8 @@ class DestinationsTest {
     }
 
     static Receiver.Request only(Receiver r, String eventId) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> r.requests().stream().anyMatch(req -> eventId.equals(req.header("webhook-id"))));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> r.requests().stream().anyMatch(req -> eventId.equals(req.header("webhook-id"))));
         return r.requests().stream().filter(req -> eventId.equals(req.header("webhook-id"))).findFirst().get();
     }
 
@@ -261,7 +262,8 @@ class DestinationsTest {
 
     static HttpResponse<String> stripe(String json) throws Exception {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        return gateway.post("/webhooks/stripe", body, Signatures.stripeHeaders(STRIPE, System.currentTimeMillis() / 1000, body));
+        return gateway.post("/webhooks/stripe", body,
+                Signatures.stripeHeaders(STRIPE, System.currentTimeMillis() / 1000, body));
     }
 
     @Test
@@ -272,7 +274,8 @@ class DestinationsTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> smtp.getReceivedMessages().length > 0 && Arrays.stream(
                 smtp.getReceivedMessages()).anyMatch(m -> subject(m).contains("RÉ-Ø042")));
-        MimeMessage mail = Arrays.stream(smtp.getReceivedMessages()).filter(m -> subject(m).contains("RÉ-Ø042")).findFirst().get();
+        MimeMessage mail = Arrays.stream(smtp.getReceivedMessages()).filter(m -> subject(m).contains("RÉ-Ø042"))
+                .findFirst().get();
         assertThat(mail.getSubject()).isEqualTo("Your payment for invoice RÉ-Ø042 did not go through");
         assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("joerg@example.com");
         assertThat(mail.getFrom()[0].toString()).isEqualTo("Billing <billing@example.com>");
@@ -282,7 +285,8 @@ class DestinationsTest {
         assertThat(alternative.getContentType()).startsWith("multipart/alternative");
         assertThat(text).contains("we could not collect 12500 cents (eur) for invoice RÉ-Ø042.")
                 .contains("https://invoice.stripe.com/i/acct_1/test_YWNjd?s=ap&x=<y>");
-        assertThat(html).contains("<b>12500</b>").contains("href=\"https://invoice.stripe.com/i/acct_1/test_YWNjd?s=ap&amp;x=&lt;y&gt;\"");
+        assertThat(html).contains("<b>12500</b>")
+                .contains("href=\"https://invoice.stripe.com/i/acct_1/test_YWNjd?s=ap&amp;x=&lt;y&gt;\"");
         assertThat(mail.getHeader("X-GitHub-Event")).isNull();
 
         Receiver.Request sms = only(twilio, id);
@@ -380,7 +384,8 @@ class DestinationsTest {
         mattermost.answer(429, Map.of("Retry-After", "1"));
         String id = Http.eventId(testEvent("mattermost", "{\"title\":\"Build #12\"}"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> "delivered".equals(store().delivery(id, "test-to-mattermost").status()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "delivered".equals(store().delivery(id, "test-to-mattermost").status()));
         List<InboxStore.Attempt> attempts = store().attempts(id, "test-to-mattermost");
         assertThat(attempts).extracting(InboxStore.Attempt::httpStatus).containsExactly(429, 200);
         // the schedule says 300 ms; Retry-After asks for 1 s, and gets it
@@ -407,7 +412,8 @@ class DestinationsTest {
     void aRefusedSmtpLoginIsDeadAtOnce() throws Exception {
         String id = Http.eventId(testEvent("badmail", "{\"title\":\"hello\"}"));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> "dead".equals(store().delivery(id, "test-to-mail-with-bad-login").status()));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "dead".equals(store().delivery(id, "test-to-mail-with-bad-login").status()));
         assertThat(store().attempts(id, "test-to-mail-with-bad-login")).hasSize(1);
     }
 

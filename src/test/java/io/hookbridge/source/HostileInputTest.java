@@ -17,8 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookbridge.testing.Gateway;
 import io.hookbridge.testing.Http;
-import io.hookbridge.testing.RawHttp.Answer;
 import io.hookbridge.testing.RawHttp;
+import io.hookbridge.testing.RawHttp.Answer;
 import io.hookbridge.testing.Receiver;
 import io.hookbridge.testing.RouteFiles;
 import io.hookbridge.testing.Signatures;
@@ -35,8 +35,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The hostile-input matrix: requests built byte by byte against a running gateway (a GitHub source, whose limit is
- * GitHub's 25 MB, and a Standard Webhooks source with the default 1 MiB). Each gets a clear 4xx - a short JSON error where Hookbridge answers, the HTTP
- * server's own 400/431 where the request is not even HTTP - never a 5xx, and the gateway keeps serving.
+ * GitHub's 25 MB, and a Standard Webhooks source with the default 1 MiB). Each gets a clear 4xx - a short JSON error
+ * where Hookbridge answers, the HTTP server's own 400/431 where the request is not even HTTP - never a 5xx, and the
+ * gateway keeps serving.
  */
 class HostileInputTest {
 

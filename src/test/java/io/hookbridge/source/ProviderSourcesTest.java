@@ -156,7 +156,8 @@ class ProviderSourcesTest {
             new Provider("svix", "application/json", (s, b, t) -> {
                 String id = "msg_" + UUID.randomUUID();
                 return new Signed(Map.of("svix-id", id, "svix-timestamp", Long.toString(t), "svix-signature",
-                        "v1,bm90IHRoaXMgb25l v1a," + base64(sign("Ed25519", keys("Ed25519", s), id + "." + t + "." + text(b)))));
+                        "v1,bm90IHRoaXMgb25l v1a,"
+                                + base64(sign("Ed25519", keys("Ed25519", s), id + "." + t + "." + text(b)))));
             }, true),
             new Provider("gitea", "application/json", (s, b, t) -> new Signed(Map.of("X-Gitea-Signature",
                     hex(hmac("HmacSHA256", s, text(b))), "X-Gitea-Event", "push",
@@ -464,8 +465,8 @@ class ProviderSourcesTest {
     @Test
     void slackUrlVerificationIsAnsweredWithTheChallengeAndNotStored() throws Exception {
         Provider slack = provider("slack");
-        byte[] body = "{\"token\":\"t\",\"challenge\":\"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P\",\"type\":\"url_verification\"}"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body = ("{\"token\":\"t\",\"challenge\":\"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P\","
+                + "\"type\":\"url_verification\"}").getBytes(StandardCharsets.UTF_8);
         int before = gateway.inbox().getStore().countEvents("slack");
 
         HttpResponse<String> response = send(slack, body, slack.signer().sign(CURRENT, body, now()));
@@ -518,8 +519,8 @@ class ProviderSourcesTest {
     @Test
     void zoomUrlValidationIsAnsweredWithTheEncryptedToken() throws Exception {
         Provider zoom = provider("zoom");
-        byte[] body = "{\"event\":\"endpoint.url_validation\",\"payload\":{\"plainToken\":\"qgg8vlvZRS6UYooatFL8Aw\"},\"event_ts\":1654503849680}"
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body = ("{\"event\":\"endpoint.url_validation\",\"payload\":{\"plainToken\":\"qgg8vlvZRS6UYooatFL8Aw\"},"
+                + "\"event_ts\":1654503849680}").getBytes(StandardCharsets.UTF_8);
 
         HttpResponse<String> response = send(zoom, body, zoom.signer().sign(CURRENT, body, now()));
         HttpResponse<String> unsigned = Http.post("http://127.0.0.1:" + gateway.port() + "/webhooks/zoom", body,
@@ -551,7 +552,8 @@ class ProviderSourcesTest {
         HttpResponse<String> validation = Http.post(url + "?validationToken=" + URLEncoder.encode("Validation: Token+1",
                 StandardCharsets.UTF_8), new byte[0], Map.of());
         String notification = "{\"value\":[{\"subscriptionId\":\"s1\",\"clientState\":\"%s\",\"changeType\":\"created\","
-                + "\"resource\":\"Users/1/Messages/2\"},{\"subscriptionId\":\"s1\",\"clientState\":\"%s\",\"changeType\":\"created\"}]}";
+                + "\"resource\":\"Users/1/Messages/2\"},{\"subscriptionId\":\"s1\",\"clientState\":\"%s\","
+                + "\"changeType\":\"created\"}]}";
         HttpResponse<String> good = Http.post(url, notification.formatted(CURRENT, OLD).getBytes(StandardCharsets.UTF_8),
                 Map.of("Content-Type", "application/json"));
         HttpResponse<String> oneBad = Http.post(url, notification.formatted(CURRENT, "forged")
@@ -573,7 +575,8 @@ class ProviderSourcesTest {
         String signature = base64(hmac("HmacSHA1", CURRENT, TWILIO_URL + "?bodySHA256=" + hash));
         String url = "http://127.0.0.1:" + gateway.port() + "/webhooks/twilio?bodySHA256=" + hash;
 
-        HttpResponse<String> ok = Http.post(url, body, Map.of("Content-Type", "application/json", "X-Twilio-Signature", signature));
+        HttpResponse<String> ok = Http.post(url, body,
+                Map.of("Content-Type", "application/json", "X-Twilio-Signature", signature));
         HttpResponse<String> swapped = Http.post(url, "{}".getBytes(StandardCharsets.UTF_8),
                 Map.of("Content-Type", "application/json", "X-Twilio-Signature", signature));
 

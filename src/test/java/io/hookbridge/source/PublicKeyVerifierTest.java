@@ -155,7 +155,8 @@ class PublicKeyVerifierTest {
                 "X-Signature", signature), then)).hasMessage("invalid signature");
         // the SDK test's "bad signature"
         assertThatThrownBy(() -> verify(v, payload, Map.of("X-Twilio-Email-Event-Webhook-Timestamp", timestamp,
-                "X-Signature", "MEUCIQCtIHJeH93Y+qpYeWrySphQgpNGNr/U+UyUlBkU6n7RAwIgJTz2C+8a8xonZGi6BpSzoQsbVRamr2nlxFDWYNH3j/0="),
+                "X-Signature",
+                "MEUCIQCtIHJeH93Y+qpYeWrySphQgpNGNr/U+UyUlBkU6n7RAwIgJTz2C+8a8xonZGi6BpSzoQsbVRamr2nlxFDWYNH3j/0="),
                 then)).hasMessage("invalid signature");
         // the SDK test's "invalid key"
         PublicKeyVerifier other = verifier("ecdsa-p256", "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEqTxd43gyp8IOEto2LdIfjRQrIbsd4SXZ"
@@ -186,7 +187,8 @@ class PublicKeyVerifierTest {
         assertThatThrownBy(() -> verifier("ecdsa-p256", "00112233", "hex", "{body}", null))
                 .hasMessage("the source's public key is not an ecdsa-p256 public key (4 bytes)");
         assertThatThrownBy(() -> verifier("ed25519", "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c,abc",
-                "hex", "{body}", null)).hasMessage("the source's public key 2 of the list is not an ed25519 public key (2 bytes)");
+                "hex", "{body}", null))
+                .hasMessage("the source's public key 2 of the list is not an ed25519 public key (2 bytes)");
         assertThatThrownBy(() -> new PublicKeyVerifier().setAlgorithm("dsa"))
                 .hasMessage("algorithm must be ed25519, ecdsa-p256 or rsa-sha256");
     }

@@ -311,8 +311,8 @@ class WebhookSourcesTest {
         try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
             socket.setSoTimeout(5000);
             var out = socket.getOutputStream();
-            out.write("POST /hooks/github HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    .getBytes(StandardCharsets.UTF_8));
+            out.write(("POST /hooks/github HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             String chunk = "x".repeat(1000);
             for (int i = 0; i < 3; i++) {
                 out.write((Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n").getBytes(StandardCharsets.UTF_8));

@@ -29,7 +29,10 @@ public final class Postgres {
     private Postgres() {
     }
 
-    /** Whether this test run keeps the inbox of every {@link Gateway} on PostgreSQL ({@code -Dhookbridge.test.store=postgresql}). */
+    /**
+     * Whether this test run keeps the inbox of every {@link Gateway} on PostgreSQL
+     * ({@code -Dhookbridge.test.store=postgresql}).
+     */
     public static boolean selected() {
         return "postgresql".equals(System.getProperty("hookbridge.test.store"));
     }
