@@ -92,8 +92,6 @@ final class Validate {
         main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("camel.main.shutdown-timeout", "1");
         main.addOverrideProperty("camel.component.inbox.database-url", "jdbc:hsqldb:mem:validate-" + UUID.randomUUID());
-        main.addOverrideProperty("camel.component.inbox.database-username", "SA");
-        main.addOverrideProperty("camel.component.inbox.database-password", "");
         try {
             main.start();
             return null;

@@ -45,10 +45,10 @@ public class InboxComponent extends DefaultComponent {
                             + "for this process) or PostgreSQL, for several instances sharing it")
     private String databaseUrl;
 
-    @Metadata(label = "database", description = "The user for databaseUrl; SA for an HSQLDB file")
+    @Metadata(label = "database", description = "The user for databaseUrl; SA for HSQLDB")
     private String databaseUsername;
 
-    @Metadata(label = "database", secret = true, description = "The password for databaseUrl; empty for an HSQLDB file")
+    @Metadata(label = "database", secret = true, description = "The password for databaseUrl; empty for HSQLDB")
     private String databasePassword;
 
     @Metadata(label = "database", defaultValue = "8", description = "Connections of the pool made for databaseUrl")

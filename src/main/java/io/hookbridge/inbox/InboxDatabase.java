@@ -45,7 +45,7 @@ final class InboxDatabase implements AutoCloseable {
 
     /**
      * {@code given}: the DataSource set on the component or found in the registry, or null to build a pool for
-     * {@code databaseUrl} (a null user and password: SA and empty for an HSQLDB file).
+     * {@code databaseUrl} (a null user and password: SA and empty for HSQLDB).
      */
     static InboxDatabase open(DataSource given, String databaseUrl, String username, String password,
             int maximumPoolSize) throws Exception {
@@ -65,8 +65,10 @@ final class InboxDatabase implements AutoCloseable {
                 }
                 HikariConfig config = new HikariConfig();
                 config.setJdbcUrl(url);
-                config.setUsername(username != null ? username : hsqldbFile ? "SA" : null);
-                config.setPassword(password != null ? password : hsqldbFile ? "" : null);
+                // HSQLDB's own user unless told otherwise (an empty option value is refused by camel-main)
+                boolean hsqldb = databaseUrl.startsWith("jdbc:hsqldb:");
+                config.setUsername(username != null ? username : hsqldb ? "SA" : null);
+                config.setPassword(password != null ? password : hsqldb ? "" : null);
                 config.setMaximumPoolSize(maximumPoolSize);
                 config.setPoolName("hookbridge-inbox");
                 ownPool = new HikariDataSource(config);
