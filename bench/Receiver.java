@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The destinations of the end-to-end cases: a fast HTTP receiver on several ports that answers 204 to everything,
  * counts what arrives per port and path, and measures the delivery latency of each request as its arrival time minus
  * the receive time the event id carries (webhook-id is evt_ + a ULID: 10 Crockford base32 characters of epoch
- * milliseconds, see src/main/java/io/hookbridge/inbox/EventIds.java). webhook-timestamp is in seconds, too coarse.
+ * milliseconds, see hookbridge-components/src/main/java/io/hookbridge/inbox/EventIds.java). webhook-timestamp is in seconds, too coarse.
  * Any of its ports can be turned into a black hole: it still accepts connections and reads requests, but never
  * answers, so the sender waits until its own timeout (the isolation case); or closed, so that connecting to it is
  * refused at once (the fast-failing case).

@@ -121,7 +121,8 @@ if [ -n "${JAR_COMMIT:-}" ]; then
   JAR_COMMIT="built from commit \`$JAR_COMMIT\`"
 elif [ "$JAR_SOURCE" = "$ROOT/target/hookbridge.jar" ]; then
   JAR_COMMIT="checkout at \`$(git rev-parse --short HEAD 2>/dev/null || echo unknown)\`"
-  [ -z "$(git status --porcelain -- src pom.xml 2>/dev/null)" ] || JAR_COMMIT="$JAR_COMMIT, with uncommitted changes under src/"
+  [ -z "$(git status --porcelain -- 'hookbridge-*/src' '*pom.xml' 2>/dev/null)" ] \
+    || JAR_COMMIT="$JAR_COMMIT, with uncommitted changes to its sources"
 else
   JAR_COMMIT="source not stated (JAR_COMMIT)"
 fi
