@@ -11,15 +11,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookbridge.inbox.DeliveryStatus;
 import io.hookbridge.inbox.InboxComponent;
 import io.hookbridge.inbox.InboxConsumer;
 import io.hookbridge.inbox.InboxHistory.DeliveryFilter;
+import io.hookbridge.inbox.InboxHistory.DeliveryView;
+import io.hookbridge.inbox.InboxHistory.EventDetail;
 import io.hookbridge.inbox.InboxHistory.EventFilter;
+import io.hookbridge.inbox.InboxHistory.EventSummary;
+import io.hookbridge.inbox.InboxHistory.HeldKey;
+import io.hookbridge.inbox.InboxHistory.SubscriptionView;
 import io.hookbridge.inbox.InboxMetrics;
 import io.hookbridge.inbox.InboxStore;
 import org.apache.camel.CamelContext;
@@ -47,62 +52,78 @@ public class AdminApi {
         this.context = context;
     }
 
+    /** A page of events, and the cursor of the next page (null on the last). */
+    public record EventPage(List<EventSummary> items, String next) {
+    }
+
+    /** A page of deliveries, and the cursor of the next page (null on the last). */
+    public record DeliveryPage(List<DeliveryView> items, String next) {
+    }
+
+    /** One delivery with its attempt log. */
+    public record DeliveryDetail(@JsonUnwrapped DeliveryView delivery, List<AttemptView> attempts) {
+    }
+
+    /** One attempt: when, how long, its verdict, the destination's status and answer, the instance that made it. */
+    public record AttemptView(int attempt, String startedAt, long durationMs, String outcome, Integer httpStatus,
+            String error, String response, String instance) {
+    }
+
+    /** A subscription as the store knows it, and whether its route runs on this instance. */
+    public record SubscriptionState(@JsonUnwrapped SubscriptionView subscription, boolean running, String state) {
+    }
+
+    /** An ordered subscription's keys held by a failed delivery. */
+    public record HeldKeys(String subscription, List<HeldKey> heldKeys) {
+    }
+
     private InboxComponent inbox() {
         return context.getComponent("inbox", InboxComponent.class);
     }
 
-    public Map<String, Object> events(@Header("inbox") String inbox, @Header("source") String source,
+    public EventPage events(@Header("inbox") String inbox, @Header("source") String source,
             @Header("type") String type, @Header("key") String key, @Header("status") String status,
             @Header("from") String from, @Header("to") String to, @Header("cursor") String cursor,
             @Header("limit") String limit) throws Exception {
         int n = limit(limit);
-        List<Map<String, Object>> items = inbox().getHistory().events(new EventFilter(blank(inbox), blank(source),
+        List<EventSummary> items = inbox().getHistory().events(new EventFilter(blank(inbox), blank(source),
                 blank(type), blank(key), status(status), time("from", from), time("to", to), blank(cursor), n));
-        return page(items, n, last -> last.get("id"));
+        return new EventPage(items, items.size() == n ? items.get(n - 1).id() : null);
     }
 
-    public Map<String, Object> event(@Header("id") String id) throws Exception {
-        Map<String, Object> event = inbox().getHistory().event(id);
+    public EventDetail event(@Header("id") String id) throws Exception {
+        EventDetail event = inbox().getHistory().event(id);
         if (event == null) {
             throw new AdminException(404, "no event " + id);
         }
         return event;
     }
 
-    public Map<String, Object> delivery(@Header("id") String eventId, @Header("subscription") String subscription)
+    public DeliveryDetail delivery(@Header("id") String eventId, @Header("subscription") String subscription)
             throws Exception {
-        List<Map<String, Object>> found = inbox().getHistory().deliveries(new DeliveryFilter(subscription, null, null,
+        List<DeliveryView> found = inbox().getHistory().deliveries(new DeliveryFilter(subscription, null, null,
                 null, null, null, null, null, 1), eventId);
         if (found.isEmpty()) {
             throw new AdminException(404, "no delivery of " + eventId + " to " + subscription);
         }
-        Map<String, Object> delivery = new LinkedHashMap<>(found.get(0));
-        List<Map<String, Object>> attempts = new ArrayList<>();
+        List<AttemptView> attempts = new ArrayList<>();
         for (InboxStore.Attempt a : inbox().getStore().attempts(eventId, subscription)) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("attempt", a.attempt());
-            m.put("startedAt", Instant.ofEpochMilli(a.startedAt()).toString());
-            m.put("durationMs", a.durationMs());
-            m.put("outcome", a.verdict());
-            m.put("httpStatus", a.httpStatus());
-            m.put("error", a.error());
-            m.put("response", a.response());
-            m.put("instance", a.instance());
-            attempts.add(m);
+            attempts.add(new AttemptView(a.attempt(), Instant.ofEpochMilli(a.startedAt()).toString(), a.durationMs(),
+                    a.verdict(), a.httpStatus(), a.error(), a.response(), a.instance()));
         }
-        delivery.put("attempts", attempts);
-        return delivery;
+        return new DeliveryDetail(found.get(0), attempts);
     }
 
-    public Map<String, Object> deliveries(@Header("subscription") String subscription, @Header("status") String status,
+    public DeliveryPage deliveries(@Header("subscription") String subscription, @Header("status") String status,
             @Header("inbox") String inbox, @Header("source") String source, @Header("type") String type,
             @Header("from") String from, @Header("to") String to, @Header("cursor") String cursor,
             @Header("limit") String limit) throws Exception {
         int n = limit(limit);
-        List<Map<String, Object>> items = inbox().getHistory().deliveries(new DeliveryFilter(blank(subscription),
+        List<DeliveryView> items = inbox().getHistory().deliveries(new DeliveryFilter(blank(subscription),
                 status(status), blank(inbox), blank(source), blank(type), time("from", from), time("to", to),
                 blank(cursor), n), null);
-        return page(items, n, last -> last.get("eventId") + "." + last.get("subscription"));
+        DeliveryView last = items.size() == n ? items.get(n - 1) : null;
+        return new DeliveryPage(items, last == null ? null : last.eventId() + "." + last.subscription());
     }
 
     public Map<String, Object> replayEvent(@Header("id") String id, @Header("subscription") String subscriptions)
@@ -147,19 +168,19 @@ public class AdminApi {
         return answer;
     }
 
-    public List<Map<String, Object>> subscriptions() throws Exception {
-        List<Map<String, Object>> subs = inbox().getHistory().subscriptions();
-        for (Map<String, Object> s : subs) {
-            InboxConsumer consumer = inbox().subscription((String) s.get("id"));
-            s.put("running", consumer != null && consumer.isRunAllowed());
-            s.put("state", Boolean.TRUE.equals(s.get("paused")) ? "paused" : consumer != null ? "active" : "not running here");
+    public List<SubscriptionState> subscriptions() throws Exception {
+        List<SubscriptionState> subs = new ArrayList<>();
+        for (SubscriptionView s : inbox().getHistory().subscriptions()) {
+            InboxConsumer consumer = inbox().subscription(s.id());
+            subs.add(new SubscriptionState(s, consumer != null && consumer.isRunAllowed(),
+                    s.paused() ? "paused" : consumer != null ? "active" : "not running here"));
         }
         return subs;
     }
 
-    public Map<String, Object> heldKeys(@Header("id") String subscription) throws Exception {
+    public HeldKeys heldKeys(@Header("id") String subscription) throws Exception {
         known(subscription);
-        return Map.of("subscription", subscription, "heldKeys", inbox().getHistory().heldKeys(subscription));
+        return new HeldKeys(subscription, inbox().getHistory().heldKeys(subscription));
     }
 
     public Map<String, Object> pause(@Header("id") String subscription) throws Exception {
@@ -238,17 +259,9 @@ public class AdminApi {
     }
 
     private void known(String subscription) throws Exception {
-        if (inbox().getHistory().subscriptions().stream().noneMatch(s -> subscription.equals(s.get("id")))) {
+        if (inbox().getHistory().subscriptions().stream().noneMatch(s -> subscription.equals(s.id()))) {
             throw new AdminException(404, "no subscription " + subscription);
         }
-    }
-
-    private static Map<String, Object> page(List<Map<String, Object>> items, int limit,
-            Function<Map<String, Object>, Object> cursor) {
-        Map<String, Object> page = new LinkedHashMap<>();
-        page.put("items", items);
-        page.put("next", items.size() == limit ? cursor.apply(items.get(items.size() - 1)) : null);
-        return page;
     }
 
     private static int limit(String limit) {

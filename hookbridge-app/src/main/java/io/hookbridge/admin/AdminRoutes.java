@@ -2,6 +2,7 @@ package io.hookbridge.admin;
 
 import java.util.Map;
 
+import io.hookbridge.inbox.InboxHistory;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
 import org.apache.camel.model.rest.RestParamType;
@@ -61,7 +62,7 @@ public class AdminRoutes extends RouteBuilder {
                 .process(new ConsoleFiles());
 
         rest("/admin").description("Hookbridge operations").bindingMode(RestBindingMode.json).produces("application/json")
-                .get("/events").description("Events, newest first; filters combine")
+                .get("/events").description("Events, newest first; filters combine").outType(AdminApi.EventPage.class)
                     .param().name("inbox").type(RestParamType.query).description("Inbox name").endParam()
                     .param().name("source").type(RestParamType.query).description("Source name, e.g. github").endParam()
                     .param().name("type").type(RestParamType.query).description("Event type, e.g. push").endParam()
@@ -77,8 +78,10 @@ public class AdminRoutes extends RouteBuilder {
                         .description("1-1000, default 50").endParam()
                     .to("direct:hookbridge-admin-events")
                 .get("/events/{id}").description("One event: headers, body (or a preview), deliveries")
+                    .outType(InboxHistory.EventDetail.class)
                     .to("direct:hookbridge-admin-event")
                 .get("/events/{id}/deliveries/{subscription}").description("One delivery with its attempt log")
+                    .outType(AdminApi.DeliveryDetail.class)
                     .to("direct:hookbridge-admin-delivery")
                 .post("/events/{id}/replay").description("Replay an event to all its subscriptions, or to those listed")
                     .param().name("subscription").type(RestParamType.query)
@@ -86,7 +89,7 @@ public class AdminRoutes extends RouteBuilder {
                     .to("direct:hookbridge-admin-replayEvent")
                 .post("/events/{id}/deliveries/{subscription}/replay").description("Replay one delivery")
                     .to("direct:hookbridge-admin-replayDelivery")
-                .get("/deliveries").description("Deliveries, newest event first")
+                .get("/deliveries").description("Deliveries, newest event first").outType(AdminApi.DeliveryPage.class)
                     .param().name("subscription").type(RestParamType.query).description("Subscription (route id)").endParam()
                     .param().name("status").type(RestParamType.query)
                         .description("pending (not finished), retrying, paused, delivered, dead or filtered").endParam()
@@ -107,9 +110,11 @@ public class AdminRoutes extends RouteBuilder {
                         + "attempt over it; kept in memory since the start")
                     .to("direct:hookbridge-admin-overview")
                 .get("/subscriptions").description("Subscriptions with their backlog, last success and failure, state")
+                    .outType(AdminApi.SubscriptionState[].class)
                     .to("direct:hookbridge-admin-subscriptions")
                 .get("/subscriptions/{id}/held-keys")
                     .description("An ordered subscription's keys held by a failed delivery, with what waits behind it")
+                    .outType(AdminApi.HeldKeys.class)
                     .to("direct:hookbridge-admin-heldKeys")
                 .post("/subscriptions/{id}/pause").description("Stop delivering (deliveries are kept)")
                     .to("direct:hookbridge-admin-pause")

@@ -10,8 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -186,6 +189,73 @@ class AdminApiTest {
         assertError(gateway.get("/admin/deliveries?limit=many", ADMIN), 400);
         assertError(gateway.get("/admin/events?from=yesterday", ADMIN), 400);
         assertError(post("/admin/subscriptions/nobody/pause", "", ADMIN), 404);
+    }
+
+    @Test
+    void aLargeBodyIsShownAsItsStartInBase64AndASmallOneAsText() throws Exception {
+        start();
+        byte[] large = ("{\"padding\":\"" + "x".repeat(70_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> r = gateway.post("/webhooks/github", large,
+                Signatures.githubHeaders(SECRET, "push", UUID.randomUUID().toString(), large));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+
+        JsonNode event = get("/admin/events/" + Http.eventId(r));
+        assertThat(event.has("body")).isFalse();
+        assertThat(event.path("size").asInt()).isEqualTo(large.length);
+        assertThat(Base64.getDecoder().decode(event.path("bodyPreviewBase64").asText()))
+                .isEqualTo(Arrays.copyOf(large, 1024));
+        assertThat(event.path("bodyTruncated").asBoolean()).isTrue();
+        JsonNode small = get("/admin/events/" + push("push"));
+        assertThat(small.path("body").asText()).startsWith("{\"delivery\":");
+        assertThat(small.has("bodyPreviewBase64")).isFalse();
+        assertThat(small.has("bodyTruncated")).isFalse();
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheFieldsEachReadAnswers() throws Exception {
+        start();
+        partnerB.answer(400);
+        String id = push("push");
+        awaitStatus(id, "to-partner-b", "dead");
+        JsonNode openApi = get("/admin/openapi.json");
+
+        Map<String, JsonNode> answers = new LinkedHashMap<>();
+        answers.put("/admin/events", get("/admin/events?limit=1"));
+        answers.put("/admin/events/{id}", get("/admin/events/" + id));
+        answers.put("/admin/events/{id}/deliveries/{subscription}", get("/admin/events/" + id + "/deliveries/to-partner-b"));
+        answers.put("/admin/deliveries", get("/admin/deliveries?limit=1"));
+        answers.put("/admin/subscriptions", get("/admin/subscriptions").get(0));
+        answers.put("/admin/subscriptions/{id}/held-keys", get("/admin/subscriptions/to-partner-b/held-keys"));
+        for (Map.Entry<String, JsonNode> answer : answers.entrySet()) {
+            JsonNode schema = schema(openApi, openApi.path("paths").path(answer.getKey()).path("get").path("responses")
+                    .path("200").path("content").path("application/json").path("schema"));
+            assertThat(fieldNames(schema.path("properties"))).as(answer.getKey())
+                    .containsAll(fieldNames(answer.getValue()));
+        }
+        // and a level down: an event's deliveries, a delivery's attempts, a page's items
+        JsonNode event = schema(openApi, openApi.path("paths").path("/admin/events/{id}").path("get")
+                .path("responses").path("200").path("content").path("application/json").path("schema"));
+        assertThat(fieldNames(schema(openApi, event.path("properties").path("deliveries").path("items"))
+                .path("properties"))).containsAll(fieldNames(answers.get("/admin/events/{id}").path("deliveries").get(0)));
+        JsonNode page = schema(openApi, openApi.path("paths").path("/admin/events").path("get")
+                .path("responses").path("200").path("content").path("application/json").path("schema"));
+        assertThat(fieldNames(schema(openApi, page.path("properties").path("items").path("items")).path("properties")))
+                .containsAll(fieldNames(answers.get("/admin/events").path("items").get(0)));
+    }
+
+    /** A schema, following a $ref and an array's items. */
+    static JsonNode schema(JsonNode openApi, JsonNode schema) {
+        if (schema.has("items") && "array".equals(schema.path("type").asText())) {
+            return schema(openApi, schema.path("items"));
+        }
+        String ref = schema.path("$ref").asText();
+        return ref.isEmpty() ? schema : schema(openApi, openApi.at(ref.substring(1)));
+    }
+
+    static List<String> fieldNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     static void assertError(HttpResponse<String> response, int status) throws Exception {

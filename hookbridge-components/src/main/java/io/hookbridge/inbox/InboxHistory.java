@@ -22,6 +22,7 @@ import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -63,12 +64,62 @@ public final class InboxHistory {
         static final DeliveryFilter ALL = new DeliveryFilter(null, null, null, null, null, null, null, null, 10_000);
     }
 
+    /** An event in a list: what it is, its size, and how many of its deliveries are in each state. */
+    public record EventSummary(String id, String inbox, String source, String type, String idempotencyKey,
+            String receivedAt, String contentType, long size, Map<String, Integer> deliveries) {
+        EventSummary withDeliveries(Map<String, Integer> counts) {
+            return new EventSummary(id, inbox, source, type, idempotencyKey, receivedAt, contentType, size, counts);
+        }
+    }
+
+    /**
+     * One event: its headers, its body as text when that is small UTF-8 (else {@code bodyPreviewBase64}, the start of
+     * it, and whether that was cut), and each of its deliveries.
+     */
+    public record EventDetail(String id, String inbox, String source, String type, String idempotencyKey,
+            String receivedAt, String contentType, Map<String, String> headers, long size,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String body,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String bodyPreviewBase64,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean bodyTruncated, List<DeliveryView> deliveries) {
+        EventDetail withDeliveries(List<DeliveryView> list) {
+            return new EventDetail(id, inbox, source, type, idempotencyKey, receivedAt, contentType, headers, size, body,
+                    bodyPreviewBase64, bodyTruncated, list);
+        }
+    }
+
+    /** A delivery of an event to a subscription; {@code nextAttemptAt} only while it is not finished. */
+    public record DeliveryView(String eventId, String subscription, String status, int attempts, String nextAttemptAt,
+            String updatedAt, String lastError) {
+    }
+
+    /** A subscription the store knows, with its backlog and when it last succeeded and failed. */
+    public record SubscriptionView(String id, String inbox, String createdAt, boolean paused, String pausedAt,
+            String pausedReason, String lastSuccessAt, String lastFailureAt, String lastFailure, Backlog deliveries,
+            Long oldestPendingAgeSeconds) {
+        SubscriptionView withBacklog(Backlog backlog, Long oldestAgeSeconds) {
+            return new SubscriptionView(id, inbox, createdAt, paused, pausedAt, pausedReason, lastSuccessAt,
+                    lastFailureAt, lastFailure, backlog, oldestAgeSeconds);
+        }
+    }
+
+    /** A subscription's unfinished deliveries (of which retrying) and dead ones, up to the count limit. */
+    public record Backlog(long pending, long retrying, long dead) {
+    }
+
+    /** A key of an ordered subscription held by its oldest unfinished delivery, which has failed; waiting behind it. */
+    public record HeldKey(String key, String eventId, String status, int attempts, String nextAttemptAt,
+            String lastError, int waiting) {
+        HeldKey oneMoreWaiting() {
+            return new HeldKey(key, eventId, status, attempts, nextAttemptAt, lastError, waiting + 1);
+        }
+    }
+
     /**
      * Newest first, at most {@code limit}, older than the cursor {@code before} (an event id). Every page is read in
      * index order and stops at its end, however many events the store holds: by the primary key, or by
      * {@code (source, id)} when a source is named; a provider delivery id is looked up by its key in each inbox.
      */
-    public List<Map<String, Object>> events(EventFilter f) throws SQLException {
+    public List<EventSummary> events(EventFilter f) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + EVENT_COLUMNS + ", OCTET_LENGTH(e.body) FROM hb_event e "
                 + "WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
@@ -92,15 +143,14 @@ public final class InboxHistory {
         // with the source fixed, (source, id) is the order of its index: read backwards, not sorted
         sql.append(f.source() != null ? " ORDER BY e.source DESC, e.id DESC LIMIT ?" : " ORDER BY e.id DESC LIMIT ?");
         args.add(f.limit());
-        List<Map<String, Object>> events = query(sql.toString(), args, rs -> {
-            Map<String, Object> e = eventSummary(rs);
-            e.put("size", rs.getLong(8));
-            return e;
-        });
-        for (Map<String, Object> e : events) {
-            e.put("deliveries", statusCounts((String) e.get("id")));
+        List<EventSummary> events = query(sql.toString(), args, rs -> new EventSummary(rs.getString(1),
+                rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), Times.iso(rs.getLong(6)),
+                rs.getString(7), rs.getLong(8), null));
+        List<EventSummary> withCounts = new ArrayList<>(events.size());
+        for (EventSummary e : events) {
+            withCounts.add(e.withDeliveries(statusCounts(e.id())));
         }
-        return events;
+        return withCounts;
     }
 
     /** The events with a provider delivery id: a primary key lookup in each inbox the store knows, or the one named. */
@@ -115,50 +165,28 @@ public final class InboxHistory {
         return ids;
     }
 
-    /** What a list of events and an event's detail both show, read by {@link #eventSummary}. */
+    /** What a list of events and an event's detail both show, columns 1 to 7. */
     private static final String EVENT_COLUMNS = "e.id, e.inbox, e.source, e.event_type, e.idempotency_key, "
             + "e.received_at, e.content_type";
 
-    private static Map<String, Object> eventSummary(ResultSet rs) throws SQLException {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("id", rs.getString(1));
-        e.put("inbox", rs.getString(2));
-        e.put("source", rs.getString(3));
-        e.put("type", rs.getString(4));
-        e.put("idempotencyKey", rs.getString(5));
-        e.put("receivedAt", Times.iso(rs.getLong(6)));
-        e.put("contentType", rs.getString(7));
-        return e;
-    }
-
     /** One event: headers, body (or a safe preview), and each delivery; null if there is no such event. */
-    public Map<String, Object> event(String id) throws SQLException {
-        List<Map<String, Object>> found = query("SELECT " + EVENT_COLUMNS + ", e.headers, e.body FROM hb_event e "
+    public EventDetail event(String id) throws SQLException {
+        List<EventDetail> found = query("SELECT " + EVENT_COLUMNS + ", e.headers, e.body FROM hb_event e "
                 + "WHERE e.id = ?", List.of(id), rs -> {
-                    Map<String, Object> e = eventSummary(rs);
-                    e.put("headers", headers(rs.getString(8)));
-                    body(e, rs.getBytes(9));
-                    return e;
+                    byte[] body = rs.getBytes(9);
+                    // the text of a body when it is small UTF-8; otherwise the start of it in base64
+                    String text = body.length <= BODY_SHOWN ? utf8(body) : null;
+                    return new EventDetail(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), Times.iso(rs.getLong(6)), rs.getString(7), headers(rs.getString(8)),
+                            body.length, text,
+                            text != null ? null : Base64.getEncoder().encodeToString(
+                                    Arrays.copyOf(body, Math.min(body.length, PREVIEW))),
+                            text != null ? null : body.length > PREVIEW, null);
                 });
         if (found.isEmpty()) {
             return null;
         }
-        Map<String, Object> event = found.get(0);
-        event.put("deliveries", deliveries(DeliveryFilter.ALL, id));
-        return event;
-    }
-
-    /** The text of a body when it is small UTF-8; otherwise its size and the start of it in base64. */
-    private static void body(Map<String, Object> e, byte[] body) {
-        e.put("size", body.length);
-        String text = body.length <= BODY_SHOWN ? utf8(body) : null;
-        if (text != null) {
-            e.put("body", text);
-        } else {
-            e.put("bodyPreviewBase64", Base64.getEncoder().encodeToString(
-                    Arrays.copyOf(body, Math.min(body.length, PREVIEW))));
-            e.put("bodyTruncated", body.length > PREVIEW);
-        }
+        return found.get(0).withDeliveries(deliveries(DeliveryFilter.ALL, id));
     }
 
     private static String utf8(byte[] bytes) {
@@ -171,7 +199,7 @@ public final class InboxHistory {
     }
 
     /** Deliveries, newest event first; {@code eventId} non-null lists one event's. */
-    public List<Map<String, Object>> deliveries(DeliveryFilter f, String eventId) throws SQLException {
+    public List<DeliveryView> deliveries(DeliveryFilter f, String eventId) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT d.event_id, d.subscription, d.status, d.attempts, "
                 + "d.next_attempt_at, d.updated_at, d.last_error, " + PAUSED_SUBSCRIPTION + " FROM hb_delivery d");
         List<Object> args = new ArrayList<>();
@@ -186,19 +214,12 @@ public final class InboxHistory {
                 : " ORDER BY d.event_id DESC, d.subscription DESC LIMIT ?");
         args.add(f.limit());
         return query(sql.toString(), args, rs -> {
-            Map<String, Object> d = new LinkedHashMap<>();
-            d.put("eventId", rs.getString(1));
-            d.put("subscription", rs.getString(2));
             String status = rs.getString(3);
             int attempts = rs.getInt(4);
             boolean pending = DeliveryStatus.PENDING.value().equals(status);
-            d.put("status", pending && rs.getBoolean(8) ? DeliveryStatus.PAUSED.value()
-                    : pending && attempts > 0 ? DeliveryStatus.RETRYING.value() : status);
-            d.put("attempts", attempts);
-            d.put("nextAttemptAt", pending ? Times.iso(rs.getLong(5)) : null);
-            d.put("updatedAt", Times.iso(rs.getLong(6)));
-            d.put("lastError", rs.getString(7));
-            return d;
+            return new DeliveryView(rs.getString(1), rs.getString(2), pending && rs.getBoolean(8)
+                    ? DeliveryStatus.PAUSED.value() : pending && attempts > 0 ? DeliveryStatus.RETRYING.value() : status,
+                    attempts, pending ? Times.iso(rs.getLong(5)) : null, Times.iso(rs.getLong(6)), rs.getString(7));
         });
     }
 
@@ -244,30 +265,16 @@ public final class InboxHistory {
     }
 
     /** Every subscription the store knows, with its figures. */
-    public List<Map<String, Object>> subscriptions() throws SQLException {
-        List<Map<String, Object>> subs = query("SELECT id, inbox, created_at, paused_at, paused_reason, "
-                + "last_success_at, last_failure_at, last_failure FROM hb_subscription ORDER BY id", List.of(), rs -> {
-                    Map<String, Object> s = new LinkedHashMap<>();
-                    s.put("id", rs.getString(1));
-                    s.put("inbox", rs.getString(2));
-                    s.put("createdAt", Times.iso(rs.getLong(3)));
-                    s.put("paused", rs.getObject(4) != null);
-                    s.put("pausedAt", Times.iso(rs.getObject(4, Long.class)));
-                    s.put("pausedReason", rs.getString(5));
-                    s.put("lastSuccessAt", Times.iso(rs.getObject(6, Long.class)));
-                    s.put("lastFailureAt", Times.iso(rs.getObject(7, Long.class)));
-                    s.put("lastFailure", rs.getString(8));
-                    return s;
-                });
-        for (Map<String, Object> s : subs) {
-            Figures f = figures((String) s.get("id"));
-            Map<String, Long> deliveries = new LinkedHashMap<>();
-            deliveries.put("pending", f.pending());
-            deliveries.put("retrying", f.retrying());
-            deliveries.put("dead", f.dead());
-            s.put("deliveries", deliveries);
-            s.put("oldestPendingAgeSeconds", f.oldestPendingReceivedAt() == null ? null
-                    : (clock.millis() - f.oldestPendingReceivedAt()) / 1000);
+    public List<SubscriptionView> subscriptions() throws SQLException {
+        List<SubscriptionView> subs = new ArrayList<>();
+        for (SubscriptionView s : query("SELECT id, inbox, created_at, paused_at, paused_reason, last_success_at, "
+                + "last_failure_at, last_failure FROM hb_subscription ORDER BY id", List.of(), rs -> new SubscriptionView(
+                        rs.getString(1), rs.getString(2), Times.iso(rs.getLong(3)), rs.getObject(4) != null,
+                        Times.iso(rs.getObject(4, Long.class)), rs.getString(5), Times.iso(rs.getObject(6, Long.class)),
+                        Times.iso(rs.getObject(7, Long.class)), rs.getString(8), null, null))) {
+            Figures f = figures(s.id());
+            subs.add(s.withBacklog(new Backlog(f.pending(), f.retrying(), f.dead()), f.oldestPendingReceivedAt() == null
+                    ? null : (clock.millis() - f.oldestPendingReceivedAt()) / 1000));
         }
         return subs;
     }
@@ -277,29 +284,19 @@ public final class InboxHistory {
      * has failed at least once (retrying, or dead), that delivery and how many deliveries of the key wait behind it;
      * among the subscription's oldest waiting deliveries (as many as a claim reads).
      */
-    public List<Map<String, Object>> heldKeys(String subscription) throws SQLException {
-        Map<String, Map<String, Object>> heads = new LinkedHashMap<>();
+    public List<HeldKey> heldKeys(String subscription) throws SQLException {
+        Map<String, HeldKey> heads = new LinkedHashMap<>();
         query(InboxStore.oldestWaiting("ordering_key, event_id, status, attempts, next_attempt_at, last_error",
                 " AND ordering_key IS NOT NULL", true), List.of(subscription, subscription, InboxStore.ORDERED_SCAN),
                 rs -> {
-                    Map<String, Object> head = heads.get(rs.getString(1));
-                    if (head != null) {
-                        head.merge("waiting", 1, (a, b) -> (Integer) a + (Integer) b);
-                    } else {
-                        head = new LinkedHashMap<>();
-                        head.put("key", rs.getString(1));
-                        head.put("eventId", rs.getString(2));
-                        head.put("status", rs.getString(3));
-                        head.put("attempts", rs.getInt(4));
-                        head.put("nextAttemptAt", DeliveryStatus.DEAD.value().equals(rs.getString(3)) ? null
-                                : Times.iso(rs.getLong(5)));
-                        head.put("lastError", rs.getString(6));
-                        head.put("waiting", 0);
-                        heads.put(rs.getString(1), head);
-                    }
+                    HeldKey head = heads.get(rs.getString(1));
+                    heads.put(rs.getString(1), head != null ? head.oneMoreWaiting() // the key's oldest came first
+                            : new HeldKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                                    DeliveryStatus.DEAD.value().equals(rs.getString(3)) ? null
+                                            : Times.iso(rs.getLong(5)), rs.getString(6), 0));
                     return null;
                 });
-        return heads.values().stream().filter(h -> (Integer) h.get("attempts") > 0).toList();
+        return heads.values().stream().filter(h -> h.attempts() > 0).toList();
     }
 
     /**
@@ -341,8 +338,8 @@ public final class InboxHistory {
     /** How many of an event's deliveries are in each state. */
     private Map<String, Integer> statusCounts(String eventId) throws SQLException {
         Map<String, Integer> counts = new TreeMap<>();
-        for (Map<String, Object> d : deliveries(DeliveryFilter.ALL, eventId)) {
-            counts.merge((String) d.get("status"), 1, Integer::sum);
+        for (DeliveryView d : deliveries(DeliveryFilter.ALL, eventId)) {
+            counts.merge(d.status(), 1, Integer::sum);
         }
         return counts;
     }
