@@ -1,13 +1,18 @@
 package io.hookbridge;
 
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ServiceLoader;
 import java.util.UUID;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.hookbridge.inbox.InboxComponent;
-import io.hookbridge.testing.Gateway;
 import io.hookbridge.testing.Http;
 import io.hookbridge.testing.Receiver;
 import io.hookbridge.testing.Signatures;
@@ -22,6 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.SLF4JServiceProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,7 +36,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Hookbridge inside an application's own CamelContext, without camel-main: the components are found by Camel on the
- * classpath; the application adds the HTTP server, the store location and its routes, in YAML or in Java.
+ * classpath; the application adds the HTTP server, the store location and its routes, in YAML or in Java. This module's
+ * test class path is such an application: hookbridge-components and hookbridge-kamelets as its only Hookbridge
+ * dependencies, and logging of its own (logback, logback-test.xml), not the gateway's Log4j.
  */
 class EmbeddingTest {
 
@@ -44,7 +53,9 @@ class EmbeddingTest {
     @BeforeEach
     void createContext() throws Exception {
         partner = new Receiver();
-        port = Gateway.freePort();
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
         context = new DefaultCamelContext();
         var properties = context.getPropertiesComponent();
         properties.addInitialProperty("github.secret", SECRET);
@@ -79,7 +90,7 @@ class EmbeddingTest {
     @Test
     void theShippedYamlRoutesInAPlainCamelContext() throws Exception {
         var resources = PluginHelper.getPackageScanResourceResolver(context)
-                .findResources("file:routes/github-to-partners.yaml");
+                .findResources("file:../routes/github-to-partners.yaml");
         PluginHelper.getRoutesLoader(context).loadRoutes(resources.toArray(new Resource[0]));
         context.start();
 
@@ -118,5 +129,29 @@ class EmbeddingTest {
 
         assertThatThrownBy(context::start).rootCause().hasMessageContaining("a space is not base64")
                 .hasMessageContaining("secret=RAW({{my.secret}})").message().doesNotContain("MfKQ9r8");
+    }
+
+    @Test
+    void theApplicationsLogbackIsTheOnlyBindingAndGetsHookbridgesLines() throws Exception {
+        assertThat(ServiceLoader.load(SLF4JServiceProvider.class).stream().map(p -> p.type().getName()))
+                .as("the application's binding and no other")
+                .containsExactly("ch.qos.logback.classic.spi.LogbackServiceProvider");
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger hookbridge = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("io.hookbridge");
+        logged.setContext(hookbridge.getLoggerContext());
+        logged.start();
+        hookbridge.addAppender(logged);
+        try {
+            theShippedYamlRoutesInAPlainCamelContext();
+            byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+            assertThat(Http.post("http://127.0.0.1:" + port + "/webhooks/github", body,
+                    Signatures.githubHeaders("not the secret", "push", UUID.randomUUID().toString(), body))
+                    .statusCode()).isEqualTo(401);
+        } finally {
+            hookbridge.detachAppender(logged);
+        }
+        assertThat(logged.list.stream().map(ILoggingEvent::getFormattedMessage))
+                .anyMatch(line -> line.startsWith("Inbox store: jdbc:hsqldb:file:"))
+                .anyMatch(line -> line.startsWith("Refused a webhook on /webhooks/github: 401"));
     }
 }
