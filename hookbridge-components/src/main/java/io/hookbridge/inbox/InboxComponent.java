@@ -3,25 +3,19 @@ package io.hookbridge.inbox;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
 import org.apache.camel.Endpoint;
-import org.apache.camel.Route;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.support.DefaultComponent;
-import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,20 +80,7 @@ public class InboxComponent extends DefaultComponent {
     private Clock clock = Clock.systemUTC();
 
     private InboxDatabase database;
-    /** The routes consuming each inbox, found when first needed. */
-    private final Map<String, List<Route>> subscriberRoutes = new ConcurrentHashMap<>();
-    /** Forgets the routes of every inbox when routes come or go (reload, removal, templates). */
-    private final LifecycleStrategySupport routesChanged = new LifecycleStrategySupport() {
-        @Override
-        public void onRoutesAdd(Collection<Route> routes) {
-            subscriberRoutes.clear();
-        }
-
-        @Override
-        public void onRoutesRemove(Collection<Route> routes) {
-            subscriberRoutes.clear();
-        }
-    };
+    private Subscriptions subscriptions;
     private InboxStore store;
     private InboxHistory history;
     private InboxMetrics metrics;
@@ -121,8 +102,8 @@ public class InboxComponent extends DefaultComponent {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        subscriberRoutes.clear();
-        getCamelContext().addLifecycleStrategy(routesChanged);
+        subscriptions = new Subscriptions(this);
+        getCamelContext().addLifecycleStrategy(subscriptions);
         database = InboxDatabase.open(dataSource != null ? dataSource
                 : CamelContextHelper.findSingleByType(getCamelContext(), DataSource.class),
                 setting(databaseUrl, "hookbridge.datasource.url", InboxDatabase.DEFAULT_URL),
@@ -183,7 +164,7 @@ public class InboxComponent extends DefaultComponent {
             dataSource = database.ownsDataSource() ? null : dataSource;
             database = null;
         }
-        getCamelContext().getLifecycleStrategies().remove(routesChanged);
+        getCamelContext().getLifecycleStrategies().remove(subscriptions);
         super.doStop();
     }
 
@@ -199,72 +180,20 @@ public class InboxComponent extends DefaultComponent {
         return properties.resolveProperty(formerProperty).orElse(defaultValue);
     }
 
-    /**
-     * A subscription as a producer sees it: its name, its consumer if its route is running here, and its ordering
-     * (null: parallel).
-     */
-    record Subscriber(String name, InboxConsumer consumer, Ordering ordering) {
-    }
-
-    /**
-     * The subscriptions of an inbox: every route of this context consuming it, started or not (a stopped route still
-     * gets its deliveries; they wait for it in the database). The routes are looked up once per inbox and again after
-     * routes are added or removed, not on every event.
-     */
-    List<Subscriber> subscribers(String inbox) {
-        List<Subscriber> list = new ArrayList<>();
-        for (Route route : subscriberRoutes.computeIfAbsent(inbox, this::routesConsuming)) {
-            InboxEndpoint e = (InboxEndpoint) route.getEndpoint();
-            list.add(new Subscriber(InboxEndpoint.subscriptionName(route),
-                    route.getConsumer() instanceof InboxConsumer c ? c : null, e.ordering()));
-        }
-        return list;
-    }
-
-    private List<Route> routesConsuming(String inbox) {
-        List<Route> routes = new ArrayList<>();
-        for (Route route : getCamelContext().getRoutes()) {
-            if (route.getEndpoint() instanceof InboxEndpoint e && e.getComponent() == this && e.getName().equals(inbox)) {
-                routes.add(route);
-            }
-        }
-        return List.copyOf(routes);
-    }
-
-    /**
-     * Subscription names are global (one delivery state per name): two routes may not share one, even on different
-     * inboxes.
-     */
-    void checkUnique(String subscription, Route route) {
-        for (Route other : getCamelContext().getRoutes()) {
-            if (other != route && other.getEndpoint() instanceof InboxEndpoint e && e.getComponent() == this
-                    && subscription.equals(InboxEndpoint.subscriptionName(other))) {
-                throw new IllegalArgumentException("Routes " + route.getRouteId() + " and " + other.getRouteId()
-                        + " are both subscription " + subscription + ": give each its own id");
-            }
-        }
+    /** The routes consuming this component's inboxes. */
+    Subscriptions subscriptions() {
+        return subscriptions;
     }
 
     /** The running subscription of that name, or null. */
     public InboxConsumer subscription(String name) {
-        for (Route route : getCamelContext().getRoutes()) {
-            if (route.getConsumer() instanceof InboxConsumer c && name.equals(c.getSubscription())) {
-                return c;
-            }
-        }
-        return null;
+        return subscriptions.running(name);
     }
 
     /** Reads the per-subscription figures for the gauges and the health check. */
     private void refreshFigures() {
         try {
-            List<String> names = new ArrayList<>();
-            for (Route route : getCamelContext().getRoutes()) {
-                if (route.getEndpoint() instanceof InboxEndpoint e && e.getComponent() == this) {
-                    names.add(InboxEndpoint.subscriptionName(route));
-                }
-            }
-            metrics.figures(history.figures(names), clock);
+            metrics.figures(history.figures(subscriptions.names()), clock);
         } catch (Exception e) {
             LOG.warn("Could not read the subscription figures (gauges and health keep the last ones): {}", e.toString());
         }
@@ -290,10 +219,8 @@ public class InboxComponent extends DefaultComponent {
 
     /** Makes every running subscription look for due deliveries now (after a replay). */
     public void wake() {
-        for (Route route : getCamelContext().getRoutes()) {
-            if (route.getConsumer() instanceof InboxConsumer c) {
-                scheduler.execute(c::pollNow);
-            }
+        for (InboxConsumer c : subscriptions.running()) {
+            scheduler.execute(c::pollNow);
         }
     }
 

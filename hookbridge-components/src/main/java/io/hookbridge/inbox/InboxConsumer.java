@@ -107,7 +107,7 @@ public class InboxConsumer extends DefaultConsumer {
     protected void doInit() throws Exception {
         super.doInit();
         subscription = InboxEndpoint.subscriptionName(getRoute());
-        endpoint.getComponent().checkUnique(subscription, getRoute());
+        endpoint.getComponent().subscriptions().checkUnique(subscription, getRoute());
     }
 
     @Override

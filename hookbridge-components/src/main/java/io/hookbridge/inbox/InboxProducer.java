@@ -55,7 +55,7 @@ public class InboxProducer extends DefaultAsyncProducer {
         long now = component.getClock().millis();
         Message in = exchange.getMessage();
         Event event;
-        List<InboxComponent.Subscriber> subscribers;
+        List<Subscriptions.Subscriber> subscribers;
         Map<String, Long> leases = new LinkedHashMap<>();
         Map<String, String> orderingKeys = new LinkedHashMap<>();
         try {
@@ -66,8 +66,8 @@ public class InboxProducer extends DefaultAsyncProducer {
                     cut(in.getHeader(InboxHeaders.SOURCE, String.class), MAX_KEY),
                     cut(in.getHeader(Exchange.CONTENT_TYPE, String.class), 8192),
                     StoredHeaders.of(in.getHeaders()), body == null ? new byte[0] : body, now);
-            subscribers = component.subscribers(endpoint.getName());
-            for (InboxComponent.Subscriber s : subscribers) {
+            subscribers = component.subscriptions().of(endpoint.getName());
+            for (Subscriptions.Subscriber s : subscribers) {
                 // a lease marks what this instance delivers straight from memory; the rest waits for a claim, as
                 // ordered deliveries always do (the claim knows what came before them, on every instance)
                 boolean inMemory = s.ordering() == null && s.consumer() != null
@@ -104,7 +104,7 @@ public class InboxProducer extends DefaultAsyncProducer {
     }
 
     /** The receipt, then the deliveries for this instance's subscribers that have room, straight from memory. */
-    private void stored(Exchange exchange, Event event, List<InboxComponent.Subscriber> subscribers,
+    private void stored(Exchange exchange, Event event, List<Subscriptions.Subscriber> subscribers,
             Map<String, Long> leases, IngestResult result) {
         reply(exchange.getMessage(), result);
         endpoint.getComponent().getMetrics().received(event.source(), result.duplicate() ? "duplicate" : "accepted", null);
@@ -118,7 +118,7 @@ public class InboxProducer extends DefaultAsyncProducer {
                     endpoint.getName(), event.type(), event.body().length, leases.size(),
                     leases.size() == 1 ? "" : "s");
         }
-        for (InboxComponent.Subscriber s : subscribers) {
+        for (Subscriptions.Subscriber s : subscribers) {
             if (s.consumer() == null) {
                 continue;
             }

@@ -54,7 +54,7 @@ final class OperationalEvents {
     }
 
     private void publish(String inbox, String subscription, String type, Map<String, Object> details) {
-        if (INBOX.equals(inbox) || component.subscribers(INBOX).isEmpty()) {
+        if (INBOX.equals(inbox) || component.subscriptions().of(INBOX).isEmpty()) {
             return;
         }
         Map<String, Object> event = new LinkedHashMap<>();
