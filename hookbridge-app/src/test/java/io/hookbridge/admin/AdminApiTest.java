@@ -149,12 +149,18 @@ class AdminApiTest {
         return receiver.requests().stream().map(r -> r.header("webhook-id")).toList();
     }
 
-    @Test
-    void whatHappenedToAnEventAndWhyAPartnerFails() throws Exception {
+    /** Starts the gateway with partner B answering 400: an event whose delivery there is dead, something to look at. */
+    String anEventDeadAtPartnerB() throws Exception {
         start();
         partnerB.answer(400);
         String id = push("push");
         awaitStatus(id, "to-partner-b", "dead");
+        return id;
+    }
+
+    @Test
+    void whatHappenedToAnEventAndWhyAPartnerFails() throws Exception {
+        String id = anEventDeadAtPartnerB();
 
         JsonNode event = get("/admin/events/" + id);
         assertThat(event.path("source").asText()).isEqualTo("github");
@@ -213,10 +219,7 @@ class AdminApiTest {
 
     @Test
     void theOpenApiDocumentDescribesTheFieldsEachReadAnswers() throws Exception {
-        start();
-        partnerB.answer(400);
-        String id = push("push");
-        awaitStatus(id, "to-partner-b", "dead");
+        String id = anEventDeadAtPartnerB();
         JsonNode openApi = get("/admin/openapi.json");
 
         Map<String, JsonNode> answers = new LinkedHashMap<>();
