@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HookbridgeMain {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HookbridgeMain.class);
+    // the gateway as a whole speaks as io.hookbridge.Hookbridge, whichever class starts it: "Hookbridge - Webhooks: ..."
+    private static final Logger LOG = LoggerFactory.getLogger(Hookbridge.class);
 
     /**
      * The working directory's file, then the jar's defaults: Camel looks a key up in the locations in this order and the
