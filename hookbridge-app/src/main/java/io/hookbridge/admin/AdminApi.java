@@ -259,7 +259,7 @@ public class AdminApi {
     }
 
     private void known(String subscription) throws Exception {
-        if (inbox().getHistory().subscriptions().stream().noneMatch(s -> subscription.equals(s.id()))) {
+        if (!inbox().getHistory().knows(subscription)) {
             throw new AdminException(404, "no subscription " + subscription);
         }
     }

@@ -264,6 +264,11 @@ public final class InboxHistory {
         }
     }
 
+    /** Whether the store knows that subscription (a primary key lookup, no figures counted). */
+    public boolean knows(String subscription) throws SQLException {
+        return !query("SELECT 1 FROM hb_subscription WHERE id = ?", List.of(subscription), rs -> true).isEmpty();
+    }
+
     /** Every subscription the store knows, with its figures. */
     public List<SubscriptionView> subscriptions() throws SQLException {
         List<SubscriptionView> subs = new ArrayList<>();
