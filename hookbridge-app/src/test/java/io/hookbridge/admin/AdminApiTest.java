@@ -195,6 +195,23 @@ class AdminApiTest {
         assertError(gateway.get("/admin/deliveries?limit=many", ADMIN), 400);
         assertError(gateway.get("/admin/events?from=yesterday", ADMIN), 400);
         assertError(post("/admin/subscriptions/nobody/pause", "", ADMIN), 404);
+
+        // the list counts each event's deliveries by state, as the detail lists them
+        String secondId = push("push");
+        JsonNode listed = get("/admin/events?limit=2");
+        assertThat(ids(listed, "id")).containsExactly(secondId, id);
+        JsonNode counts = listed.path("items").get(1).path("deliveries");
+        assertThat(counts.path("dead").asInt()).isEqualTo(1);
+        int total = 0;
+        for (JsonNode n : counts) {
+            total += n.asInt();
+        }
+        assertThat(total).isEqualTo(2);
+        int secondTotal = 0;
+        for (JsonNode n : listed.path("items").get(0).path("deliveries")) {
+            secondTotal += n.asInt();
+        }
+        assertThat(secondTotal).isEqualTo(2);
     }
 
     @Test

@@ -146,9 +146,18 @@ public final class InboxHistory {
         List<EventSummary> events = query(sql.toString(), args, rs -> new EventSummary(rs.getString(1),
                 rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), Times.iso(rs.getLong(6)),
                 rs.getString(7), rs.getLong(8), null));
+        // the page's deliveries in one query, counted by event and state
+        Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
+        if (!events.isEmpty()) {
+            List<String> ids = events.stream().map(EventSummary::id).toList();
+            for (DeliveryView d : deliveries(new DeliveryFilter(null, null, null, null, null, null, null, null,
+                    DeliveryFilter.ALL.limit() * ids.size()), ids)) {
+                counts.computeIfAbsent(d.eventId(), id -> new TreeMap<>()).merge(d.status(), 1, Integer::sum);
+            }
+        }
         List<EventSummary> withCounts = new ArrayList<>(events.size());
         for (EventSummary e : events) {
-            withCounts.add(e.withDeliveries(statusCounts(e.id())));
+            withCounts.add(e.withDeliveries(counts.getOrDefault(e.id(), Map.of())));
         }
         return withCounts;
     }
@@ -200,6 +209,11 @@ public final class InboxHistory {
 
     /** Deliveries, newest event first; {@code eventId} non-null lists one event's. */
     public List<DeliveryView> deliveries(DeliveryFilter f, String eventId) throws SQLException {
+        return deliveries(f, eventId == null ? null : List.of(eventId));
+    }
+
+    /** Deliveries, newest event first; {@code eventIds} non-null lists those events' only, by event and subscription. */
+    private List<DeliveryView> deliveries(DeliveryFilter f, List<String> eventIds) throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT d.event_id, d.subscription, d.status, d.attempts, "
                 + "d.next_attempt_at, d.updated_at, d.last_error, " + PAUSED_SUBSCRIPTION + " FROM hb_delivery d");
         List<Object> args = new ArrayList<>();
@@ -208,9 +222,13 @@ public final class InboxHistory {
             sql.append(" JOIN hb_event e ON e.id = d.event_id");
         }
         sql.append(" WHERE 1 = 1");
-        where(sql, args, "d.event_id = ?", eventId);
+        if (eventIds != null) {
+            sql.append(" AND d.event_id IN (").append(String.join(", ", Collections.nCopies(eventIds.size(), "?")))
+                    .append(")");
+            args.addAll(eventIds);
+        }
         deliveryFilter(sql, args, f, true);
-        sql.append(eventId != null ? " ORDER BY d.subscription LIMIT ?"
+        sql.append(eventIds != null ? " ORDER BY d.event_id, d.subscription LIMIT ?"
                 : " ORDER BY d.event_id DESC, d.subscription DESC LIMIT ?");
         args.add(f.limit());
         return query(sql.toString(), args, rs -> {
@@ -338,15 +356,6 @@ public final class InboxHistory {
         long dead = query("SELECT COUNT(*) FROM (SELECT 1 FROM hb_delivery WHERE subscription = ? AND status = 'dead' "
                 + "LIMIT ?) d", List.of(subscription, countLimit), rs -> rs.getLong(1)).get(0);
         return new Figures(pending.pending(), pending.retrying(), dead, pending.oldestPendingReceivedAt());
-    }
-
-    /** How many of an event's deliveries are in each state. */
-    private Map<String, Integer> statusCounts(String eventId) throws SQLException {
-        Map<String, Integer> counts = new TreeMap<>();
-        for (DeliveryView d : deliveries(DeliveryFilter.ALL, eventId)) {
-            counts.merge(d.status(), 1, Integer::sum);
-        }
-        return counts;
     }
 
     /** Whether the delivery's subscription is paused. */
